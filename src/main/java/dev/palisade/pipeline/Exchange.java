@@ -13,6 +13,7 @@ public final class Exchange {
     private final Attrs attrs = new Attrs();
     private String route = "";
     private byte[] body;
+    private String origin = "";
 
     public Exchange(String requestId, RequestHead request, ClientInfo client, long startNanos) {
         this.requestId = requestId;
@@ -61,5 +62,14 @@ public final class Exchange {
 
     public void body(byte[] prefix) {
         this.body = prefix;
+    }
+
+    /** The origin server chosen for this request ("host:port"), empty before origin selection. */
+    public String origin() {
+        return origin;
+    }
+
+    public void origin(String hostPort) {
+        this.origin = hostPort == null ? "" : hostPort;
     }
 }
