@@ -59,8 +59,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final ClientInfoSource clientInfo;
 
     private ChannelHandlerContext ctx;
-    private StrictRequestDecoder decoder;
-    private ResponseEncoder encoder;
+    private ClientSide side;
 
     private Generation gen;
     private Exchange ex;
@@ -89,8 +88,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.decoder = ctx.pipeline().get(StrictRequestDecoder.class);
-        this.encoder = ctx.pipeline().get(ResponseEncoder.class);
+        this.side = ClientSide.of(ctx.pipeline());
     }
 
     @Override
@@ -197,7 +195,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             call.onRequestContent(LastHttpContent.EMPTY_LAST_CONTENT);
         }
         if (sendContinue) {
-            encoder.answeringHead(false);
+            side.answeringHead(false);
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         call.start(match.group().pick(ex));
@@ -206,7 +204,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     // ---- called by ProxyCall ----
 
     void clientAutoRead(boolean on) {
-        if (!decoder.paused() || call != null && call.isTunnel()) {
+        if (!side.paused() || call != null && call.isTunnel()) {
             ctx.channel().config().setAutoRead(on);
         }
     }
@@ -243,7 +241,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         } else if (http10) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        encoder.answeringHead(headRequest);
+        side.answeringHead(headRequest);
         ctx.write(head);
     }
 
@@ -265,11 +263,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         gen.flow().onResponse(ex, 101, new NettyHeaders(head.headers()));
         head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         head.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-        encoder.answeringHead(false);
+        side.answeringHead(false);
         ctx.write(head);
         ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        ctx.pipeline().remove(encoder);
-        decoder.startTunnel();
+        side.startTunnel(ctx.pipeline());
     }
 
     void endTunnel(ProxyCall c) {
@@ -301,7 +298,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         boolean ka = keepAlive && requestComplete && status != 400 && status != 408;
         keepAlive = ka;
         Long retry = ex.attrs().get(RETRY_AFTER);
-        Rejections.write(ctx, encoder, status, ex.requestId(), ka, headRequest, gen.pages(), gen.serverHeader(),
+        Rejections.write(ctx, side, status, ex.requestId(), ka, headRequest, gen.pages(), gen.serverHeader(),
                         retry == null ? 0 : retry)
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
@@ -351,9 +348,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         Outcome o = new Outcome(status, bytesIn, bytesOut, System.nanoTime() - ex.startNanos(), origin, decidedBy, reason);
         gen.flow().onComplete(ex, o);
-        if (keepAlive && ctx.channel().isActive() && !state.draining()) {
-            decoder.resume();
-        } else {
+        if (keepAlive && side.reusable() && ctx.channel().isActive() && !state.draining()) {
+            side.resume();
+        } else if (side.reusable()) {
             ctx.close();
         }
     }

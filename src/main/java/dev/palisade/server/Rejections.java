@@ -43,7 +43,7 @@ final class Rejections {
      * Writes the page for {@code status} and flushes. {@code keepAlive} false adds Connection: close; the
      * caller closes the channel when the write completes. For a HEAD request no body is written.
      */
-    static ChannelFuture write(ChannelHandlerContext ctx, ResponseEncoder encoder, int status, String requestId,
+    static ChannelFuture write(ChannelHandlerContext ctx, ClientSide side, int status, String requestId,
                                boolean keepAlive, boolean head, PageRenderer renderer, String serverHeader,
                                long retryAfterSeconds) {
         byte[] page = renderer.render(status, requestId == null ? "" : requestId).getBytes(StandardCharsets.UTF_8);
@@ -66,9 +66,7 @@ final class Rejections {
         if (!keepAlive) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        if (encoder != null) {
-            encoder.answeringHead(head);
-        }
+        side.answeringHead(head);
         return ctx.writeAndFlush(resp);
     }
 }
