@@ -1,0 +1,99 @@
+package dev.palisade.headers;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import dev.palisade.pipeline.Headers;
+import dev.palisade.pipeline.MutableHeaders;
+
+/**
+ * A set of header names matched case-insensitively: exact names, and prefix families written with a
+ * trailing {@code *} ({@code x-backend-*}). Immutable; built once from constants and config.
+ */
+public final class HeaderNameSet {
+
+    private final Set<String> exact;
+    private final List<String> prefixes;
+
+    private HeaderNameSet(Set<String> exact, List<String> prefixes) {
+        this.exact = Set.copyOf(exact);
+        this.prefixes = List.copyOf(prefixes);
+    }
+
+    /** Names such as {@code "Server"} or {@code "X-Backend-*"}, any case. */
+    public static HeaderNameSet of(Collection<String> names) {
+        Set<String> exact = new HashSet<>();
+        List<String> prefixes = new ArrayList<>();
+        for (String n : names) {
+            String s = n.toLowerCase(Locale.ROOT);
+            if (s.endsWith("*")) {
+                prefixes.add(s.substring(0, s.length() - 1));
+            } else {
+                exact.add(s);
+            }
+        }
+        return new HeaderNameSet(exact, prefixes);
+    }
+
+    public static HeaderNameSet of(String... names) {
+        return of(List.of(names));
+    }
+
+    /** This set plus {@code more}, minus the exact names in {@code less}. */
+    public HeaderNameSet with(Collection<String> more, Collection<String> less) {
+        HeaderNameSet add = of(more);
+        Set<String> exact = new HashSet<>(this.exact);
+        exact.addAll(add.exact);
+        List<String> prefixes = new ArrayList<>(this.prefixes);
+        prefixes.addAll(add.prefixes);
+        for (String l : less) {
+            exact.remove(l.toLowerCase(Locale.ROOT));
+            prefixes.remove(l.toLowerCase(Locale.ROOT).replace("*", ""));
+        }
+        return new HeaderNameSet(exact, prefixes);
+    }
+
+    public boolean isEmpty() {
+        return exact.isEmpty() && prefixes.isEmpty();
+    }
+
+    public boolean matches(String name) {
+        String s = name.toLowerCase(Locale.ROOT);
+        if (exact.contains(s)) {
+            return true;
+        }
+        for (int i = 0; i < prefixes.size(); i++) {
+            if (s.startsWith(prefixes.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The distinct names present in {@code headers} that this set matches, as spelled there. */
+    public List<String> present(Headers headers) {
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Map.Entry<String, String> e : headers) {
+            String name = e.getKey();
+            if (matches(name) && seen.add(name.toLowerCase(Locale.ROOT))) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** Removes every field this set matches; returns how many distinct names went. */
+    public int removeFrom(MutableHeaders headers) {
+        List<String> names = present(headers);
+        for (int i = 0; i < names.size(); i++) {
+            headers.remove(names.get(i));
+        }
+        return names.size();
+    }
+}
