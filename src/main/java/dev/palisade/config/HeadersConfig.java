@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -292,12 +293,12 @@ public record HeadersConfig(String server, List<String> hide, List<String> revea
     }
 
     /** Reads a list item by item, so a bad item is reported at its own line. */
-    private static List<String> listed(ConfigNode n, String key, java.util.function.Function<String, List<String>> check) {
+    private static List<String> listed(ConfigNode n, String key, Function<String, List<String>> check) {
         List<String> out = new ArrayList<>();
         ConfigNode c = n.get(key);
         if (c != null) {
             for (ConfigNode item : c.items()) {
-                List<String> v = item.as(check, null);
+                List<String> v = item.as(unprefixed(key, check), null);
                 if (v != null) {
                     out.addAll(v);
                 }
@@ -306,13 +307,33 @@ public record HeadersConfig(String server, List<String> hide, List<String> revea
         return out;
     }
 
+    /**
+     * A checker whose IllegalArgumentException drops the leading {@code key: }, because the located
+     * problem already names the key.
+     */
+    private static <T> Function<String, T> unprefixed(String key, Function<String, T> check) {
+        return s -> {
+            try {
+                return check.apply(s);
+            } catch (IllegalArgumentException e) {
+                String m = String.valueOf(e.getMessage());
+                throw new IllegalArgumentException(m.startsWith(key + ": ") ? m.substring(key.length() + 2) : m);
+            }
+        };
+    }
+
     private static Security security(ConfigNode n) {
-        String hsts = n.string("hsts", "");
-        String cto = n.string("content_type_options", "");
-        String frame = n.string("frame_options", "");
-        String referrer = n.string("referrer_policy", "");
-        String csp = n.string("csp", "");
-        String permissions = n.string("permissions_policy", "");
+        // Each value is checked alone through the record's own validation, so a problem names its line.
+        String hsts = n.parsed("hsts", unprefixed("hsts", v -> new Security(v, "", "", "", "", "", false).hsts()), "");
+        String cto = n.parsed("content_type_options", unprefixed("content_type_options",
+                v -> new Security("", v, "", "", "", "", false).contentTypeOptions()), "");
+        String frame = n.parsed("frame_options", unprefixed("frame_options",
+                v -> new Security("", "", v, "", "", "", false).frameOptions()), "");
+        String referrer = n.parsed("referrer_policy", unprefixed("referrer_policy",
+                v -> new Security("", "", "", v, "", "", false).referrerPolicy()), "");
+        String csp = n.parsed("csp", unprefixed("csp", v -> new Security("", "", "", "", v, "", false).csp()), "");
+        String permissions = n.parsed("permissions_policy", unprefixed("permissions_policy",
+                v -> new Security("", "", "", "", "", v, false).permissionsPolicy()), "");
         boolean override = n.bool("override", false);
         n.finish();
         return n.build(() -> new Security(hsts, cto, frame, referrer, csp, permissions, override), null);
@@ -345,6 +366,14 @@ public record HeadersConfig(String server, List<String> hide, List<String> revea
                 n.get("template").problem("'" + template + "' not found (expected: an HTML template file)");
             } catch (IOException e) {
                 n.get("template").problem("'" + template + "' cannot be read: " + e.getMessage());
+            }
+            if (text != null) {
+                try {
+                    new ErrorPageSettings(true, Set.of(), template, text);
+                } catch (IllegalArgumentException e) {
+                    n.get("template").problem("'" + template + "': " + e.getMessage().substring("template: ".length()));
+                    text = null;
+                }
             }
             if (text == null) {
                 template = null;
