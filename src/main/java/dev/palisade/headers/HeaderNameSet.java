@@ -88,6 +88,19 @@ public final class HeaderNameSet {
         return out;
     }
 
+    /** The distinct names present in {@code headers} that this set does not match, as spelled there. */
+    public List<String> absent(Headers headers) {
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Map.Entry<String, String> e : headers) {
+            String name = e.getKey();
+            if (!matches(name) && seen.add(name.toLowerCase(Locale.ROOT))) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
     /** Removes every field this set matches; returns how many distinct names went. */
     public int removeFrom(MutableHeaders headers) {
         List<String> names = present(headers);

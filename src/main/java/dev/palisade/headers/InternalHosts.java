@@ -97,6 +97,41 @@ final class InternalHosts {
         return false;
     }
 
+    /**
+     * Whether a bare word in free text names an origin: an exact internal name, a name under a configured
+     * or reserved internal suffix, or a private IPv4 literal. Unlike {@link #isInternal}, single-label
+     * words do not count, since ordinary text is full of them.
+     */
+    boolean isInternalWord(String word) {
+        String w = word.toLowerCase(Locale.ROOT);
+        if (exact.contains(w)) {
+            return true;
+        }
+        if (w.indexOf('.') < 0) {
+            return false;
+        }
+        for (int i = 0; i < suffixes.size(); i++) {
+            if (w.endsWith(suffixes.get(i))) {
+                return true;
+            }
+        }
+        byte[] literal = w.indexOf(':') < 0 ? Cidr.literal(w) : null;
+        if (literal != null) {
+            for (Cidr c : PRIVATE) {
+                if (c.contains(literal)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (String s : PRIVATE_SUFFIXES) {
+            if (w.endsWith(s) && w.length() > s.length() && Character.isLetter(w.charAt(w.length() - 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String strip(String s) {
         return s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
     }

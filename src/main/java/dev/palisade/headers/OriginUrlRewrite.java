@@ -18,6 +18,11 @@ import dev.palisade.pipeline.ResponseStage;
  * public side is the client's Host and whether it used TLS; the origin side is {@link Exchange#origin()},
  * the group's names in {@link #GROUP_HOSTS}, {@code headers.internal_hosts}, and the private-address
  * defaults of {@link InternalHosts}. Other hosts and relative URLs are left byte for byte.
+ *
+ * <p>Then every other header value (except {@link #OPAQUE} ones) is scrubbed: absolute URLs naming an
+ * internal host anywhere in it (a CSP report-uri, Access-Control-Allow-Origin, a URL in a query string)
+ * are rewritten the same way, and a bare origin name or private IPv4 address (a WWW-Authenticate realm)
+ * becomes the public host name.
  */
 public final class OriginUrlRewrite implements ResponseStage {
 
@@ -29,6 +34,13 @@ public final class OriginUrlRewrite implements ResponseStage {
 
     /** Single-URL headers. */
     public static final List<String> URL_HEADERS = List.of("Location", "Content-Location");
+
+    /**
+     * Values never scrubbed for embedded URLs and names: cookies (their Domain is handled above, their
+     * values belong to the application) and checksums of the representation.
+     */
+    public static final HeaderNameSet OPAQUE = HeaderNameSet.of("set-cookie", "etag", "digest", "content-digest",
+            "repr-digest", "content-md5", "date", "last-modified", "expires", "content-length");
 
     private final InternalHosts internal;
 
@@ -63,6 +75,9 @@ public final class OriginUrlRewrite implements ResponseStage {
         rewrite(headers, "Refresh", r::refresh);
         rewrite(headers, "Link", r::link);
         rewrite(headers, "Set-Cookie", v -> r.setCookie(v, originHost));
+        for (String name : OPAQUE.absent(headers)) {
+            rewrite(headers, name, r::embedded);
+        }
     }
 
     private static int originPort(String origin) {

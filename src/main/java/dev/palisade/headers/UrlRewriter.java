@@ -156,6 +156,82 @@ final class UrlRewriter {
     }
 
     /**
+     * Any other header value: rewrites every absolute URL in it that names an internal host, then replaces
+     * bare internal names and private IPv4 addresses with the public host name (or {@code hidden} when
+     * the client sent no usable Host).
+     */
+    String embedded(String value) {
+        String v = embeddedUrls(value);
+        StringBuilder out = null;
+        int copied = 0;
+        int i = 0;
+        int n = v.length();
+        while (i < n) {
+            if (!wordChar(v.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < n && wordChar(v.charAt(i))) {
+                i++;
+            }
+            int end = i;
+            while (end > start && v.charAt(end - 1) == '.') {
+                end--;
+            }
+            if (end > start && internal.isInternalWord(v.substring(start, end))) {
+                if (out == null) {
+                    out = new StringBuilder(n + 16);
+                }
+                out.append(v, copied, start).append(publicHostName.isEmpty() ? "hidden" : publicHostName);
+                copied = end;
+            }
+        }
+        return out == null ? v : out.append(v, copied, n).toString();
+    }
+
+    private static boolean wordChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+                || c == '_';
+    }
+
+    /** Absolute http(s)/ws(s) URLs anywhere in a value, each ending at a space, quote, comma, semicolon,
+     * angle bracket or parenthesis. */
+    private String embeddedUrls(String value) {
+        int from = 0;
+        StringBuilder out = null;
+        int copied = 0;
+        while (true) {
+            int sep = value.indexOf("://", from);
+            if (sep < 0) {
+                break;
+            }
+            int start = sep;
+            while (start > 0 && Character.isLetter(value.charAt(start - 1))) {
+                start--;
+            }
+            int end = sep + 3;
+            while (end < value.length() && " \t\"'<>,;(){}".indexOf(value.charAt(end)) < 0) {
+                end++;
+            }
+            from = end;
+            if (start == sep) {
+                continue;
+            }
+            String u = value.substring(start, end);
+            String r = url(u);
+            if (!r.equals(u)) {
+                if (out == null) {
+                    out = new StringBuilder(value.length() + 16);
+                }
+                out.append(value, copied, start).append(r);
+                copied = end;
+            }
+        }
+        return out == null ? value : out.append(value, copied, value.length()).toString();
+    }
+
+    /**
      * Set-Cookie: drops a Domain attribute naming an internal host, or a parent domain of the origin that
      * does not also cover the public host; the cookie then belongs to the public host only.
      */
