@@ -1,5 +1,6 @@
 package dev.palisade.headers;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.regex.Pattern;
 import org.owasp.encoder.Encode;
 
 import dev.palisade.config.HeadersConfig;
+import dev.palisade.pipeline.MutableHeaders;
 
 /**
  * Palisade's own short error page: the status, its reason phrase and the request id the client can
@@ -103,6 +105,30 @@ public final class ErrorPages {
             sb.append(Encode.forHtml(v));
         }
         return sb.toString();
+    }
+
+    /**
+     * Headers that describe the origin's body; they go when the body is replaced. Everything else
+     * (Set-Cookie, Retry-After, WWW-Authenticate, the security headers) stays.
+     */
+    public static final HeaderNameSet REPRESENTATION = HeaderNameSet.of("content-length", "content-type",
+            "content-encoding", "content-language", "content-location", "content-range", "content-disposition",
+            "content-md5", "content-digest", "repr-digest", "digest", "etag", "last-modified", "transfer-encoding",
+            "trailer", "accept-ranges", "expires", "refresh", "link");
+
+    /**
+     * Replaces an origin's error body: drops the {@link #REPRESENTATION} headers of the old body, sets
+     * Content-Type, Content-Length and {@code Cache-Control: no-store} for the new one, and returns its
+     * bytes for the server to write. Call after the response stages, when {@code replaceBody} said so.
+     */
+    public byte[] replace(MutableHeaders headers, int status, String requestId) {
+        byte[] body = page(status, requestId).getBytes(StandardCharsets.UTF_8);
+        REPRESENTATION.removeFrom(headers);
+        headers.set("Content-Type", CONTENT_TYPE);
+        headers.set("Content-Length", Integer.toString(body.length));
+        headers.set("Cache-Control", "no-store");
+        headers.set("X-Content-Type-Options", "nosniff");
+        return body;
     }
 
     /** The standard reason phrase, or a neutral one for an unlisted status. */

@@ -11,7 +11,8 @@ import dev.palisade.pipeline.ResponseStage;
  * Removes response headers that name the origin's software, version, host or internal topology, and
  * replaces Server with the configured value (or omits it). Runs in the response phase after
  * {@link HopByHop}. Names match ignoring case; families match by prefix, which is the safe default
- * branch: a new {@code X-Backend-Whatever} is hidden without a code change.
+ * branch: a new {@code X-Backend-Whatever} is hidden without a code change. Alt-Svc goes too: it
+ * advertises the origin's own protocols and ports, which the client would then try on the public host.
  */
 public final class HideOrigin implements ResponseStage {
 
@@ -23,7 +24,7 @@ public final class HideOrigin implements ResponseStage {
             "x-envoy-*", "x-kong-*", "x-litespeed-*", "x-turbo-charged-by", "x-mod-pagespeed", "x-page-speed",
             "x-sourcefiles", "x-pingback", "x-redirect-by", "x-content-powered-by", "x-owa-version",
             "x-oracle-dms-*", "x-amz-*", "x-real-server", "server-timing", "liferay-portal", "x-php-*",
-            "x-rack-cache", "x-request-handler", "x-b3-*");
+            "x-rack-cache", "x-request-handler", "x-b3-*", "alt-svc");
 
     private final HeaderNameSet hidden;
     private final String server;

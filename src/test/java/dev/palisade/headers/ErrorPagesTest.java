@@ -66,6 +66,20 @@ class ErrorPagesTest {
     }
 
     @Test
+    void replacingTheBodyDropsTheOriginsRepresentationHeaders() {
+        TestHeaders h = TestHeaders.parse("Content-Type: text/plain && Content-Length: 9000 && Content-Encoding: gzip"
+                + " && ETag: \"x\" && Transfer-Encoding: chunked && Retry-After: 30 && Set-Cookie: a=1"
+                + " && Strict-Transport-Security: max-age=60 && Content-Security-Policy: default-src 'none'");
+        byte[] body = ErrorPages.render(503, "r1").getBytes(StandardCharsets.UTF_8);
+        byte[] got = ErrorPages.of(dev.palisade.config.HeadersConfig.DEFAULTS).replace(h, 503, "r1");
+        assertEquals(new String(body, StandardCharsets.UTF_8), new String(got, StandardCharsets.UTF_8));
+        assertEquals(TestHeaders.parse("Content-Type: " + ErrorPages.CONTENT_TYPE + " && Content-Length: " + body.length
+                + " && Cache-Control: no-store && X-Content-Type-Options: nosniff && Retry-After: 30 && Set-Cookie: a=1"
+                + " && Strict-Transport-Security: max-age=60 && Content-Security-Policy: default-src 'none'").normalized(),
+                h.normalized());
+    }
+
+    @Test
     void nullIdRendersEmpty() {
         assertTrue(ErrorPages.render(500, null).contains("<code></code>"));
     }
