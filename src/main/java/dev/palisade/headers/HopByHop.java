@@ -40,7 +40,8 @@ public final class HopByHop implements UpstreamRequestStage, ResponseStage {
      * Names a Connection header may not nominate: removing them would change the framing or the target
      * of the message rather than a connection option.
      */
-    public static final HeaderNameSet PROTECTED = HeaderNameSet.of("host", "content-length", "content-type");
+    public static final HeaderNameSet PROTECTED = HeaderNameSet.of("host", "content-length", "content-type",
+            "transfer-encoding");
 
     @Override
     public void onUpstreamRequest(Exchange ex, MutableHeaders headers) {
