@@ -29,10 +29,17 @@ final class InternalHosts {
 
     private final Set<String> exact;
     private final List<String> suffixes;
+    private final boolean singleLabel;
 
     private InternalHosts(Set<String> exact, List<String> suffixes) {
         this.exact = exact;
         this.suffixes = suffixes;
+        this.singleLabel = exact.stream().anyMatch(e -> e.indexOf('.') < 0 && e.indexOf(':') < 0);
+    }
+
+    /** Whether some exact name has no dot, so a value without a dot may still name an origin. */
+    boolean hasSingleLabelNames() {
+        return singleLabel;
     }
 
     /** From config entries: names, address literals and {@code *.domain} patterns, any case. */

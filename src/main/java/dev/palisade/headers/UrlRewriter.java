@@ -161,7 +161,10 @@ final class UrlRewriter {
      * the client sent no usable Host).
      */
     String embedded(String value) {
-        String v = embeddedUrls(value);
+        if (value.indexOf('.') < 0 && !internal.hasSingleLabelNames()) {
+            return value;
+        }
+        String v = value.indexOf("://") < 0 ? value : embeddedUrls(value);
         StringBuilder out = null;
         int copied = 0;
         int i = 0;
