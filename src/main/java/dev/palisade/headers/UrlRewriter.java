@@ -161,7 +161,7 @@ final class UrlRewriter {
      * the client sent no usable Host).
      */
     String embedded(String value) {
-        if (value.indexOf('.') < 0 && !internal.hasSingleLabelNames()) {
+        if (value.indexOf('.') < 0 && value.indexOf("://") < 0 && !internal.hasSingleLabelNames()) {
             return value;
         }
         String v = value.indexOf("://") < 0 ? value : embeddedUrls(value);
