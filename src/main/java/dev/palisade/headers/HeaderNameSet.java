@@ -19,10 +19,12 @@ public final class HeaderNameSet {
 
     private final Set<String> exact;
     private final List<String> prefixes;
+    private final Set<String> except;
 
-    private HeaderNameSet(Set<String> exact, List<String> prefixes) {
+    private HeaderNameSet(Set<String> exact, List<String> prefixes, Set<String> except) {
         this.exact = Set.copyOf(exact);
         this.prefixes = List.copyOf(prefixes);
+        this.except = Set.copyOf(except);
     }
 
     /** Names such as {@code "Server"} or {@code "X-Backend-*"}, any case. */
@@ -37,25 +39,28 @@ public final class HeaderNameSet {
                 exact.add(s);
             }
         }
-        return new HeaderNameSet(exact, prefixes);
+        return new HeaderNameSet(exact, prefixes, Set.of());
     }
 
     public static HeaderNameSet of(String... names) {
         return of(List.of(names));
     }
 
-    /** This set plus {@code more}, minus the exact names in {@code less}. */
+    /**
+     * This set plus {@code more}, except the exact names in {@code less}, which no longer match even when
+     * a prefix family covers them (revealing {@code X-Backend-Region} keeps {@code X-Backend-*} hidden).
+     */
     public HeaderNameSet with(Collection<String> more, Collection<String> less) {
         HeaderNameSet add = of(more);
         Set<String> exact = new HashSet<>(this.exact);
         exact.addAll(add.exact);
         List<String> prefixes = new ArrayList<>(this.prefixes);
         prefixes.addAll(add.prefixes);
+        Set<String> except = new HashSet<>(this.except);
         for (String l : less) {
-            exact.remove(l.toLowerCase(Locale.ROOT));
-            prefixes.remove(l.toLowerCase(Locale.ROOT).replace("*", ""));
+            except.add(l.toLowerCase(Locale.ROOT));
         }
-        return new HeaderNameSet(exact, prefixes);
+        return new HeaderNameSet(exact, prefixes, except);
     }
 
     public boolean isEmpty() {
@@ -65,7 +70,10 @@ public final class HeaderNameSet {
     public boolean matches(String name) {
         String s = name.toLowerCase(Locale.ROOT);
         if (exact.contains(s)) {
-            return true;
+            return !except.contains(s);
+        }
+        if (!except.isEmpty() && except.contains(s)) {
+            return false;
         }
         for (int i = 0; i < prefixes.size(); i++) {
             if (s.startsWith(prefixes.get(i))) {
