@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  *
  * @param server          the Server header value sent to clients; empty omits it
  * @param hide            response header names removed on top of the built-in list ({@code x-foo-*} is a prefix family)
- * @param reveal          built-in hidden names let through anyway (exact names as listed)
+ * @param reveal          hidden names let through anyway, also out of a hidden family (exact names)
  * @param stripRequest    request header names removed before forwarding ({@code x-internal-*} is a prefix family)
  * @param clientIdentity  how much of the client's address reaches the origin
  * @param internalHosts   host names (or {@code *.suffix}) that name origins, rewritten or dropped in responses
