@@ -32,16 +32,22 @@ public final class ForwardingIdentity implements UpstreamRequestStage {
      * Headers that claim something about the client or the hop before us. Dropped from untrusted peers;
      * the default branch is the prefix family, so a new X-Forwarded-Whatever is dropped too.
      */
-    public static final HeaderNameSet SPOOFABLE = HeaderNameSet.of("x-forwarded-*", "forwarded", "x-real-ip", "via",
-            "x-client-ip", "client-ip", "true-client-ip", "cf-connecting-ip", "fastly-client-ip", "x-cluster-client-ip",
-            "x-originating-ip", "x-remote-ip", "x-remote-addr", "x-proxyuser-ip", "x-original-forwarded-for",
-            "x-original-url", "x-rewrite-url", "x-original-host", "x-host", "x-request-id");
+    public static final HeaderNameSet SPOOFABLE = HeaderNameSet.of(
+            // who the client is
+            "x-forwarded-*", "forwarded", "x-real-ip", "via", "x-client-ip", "client-ip", "true-client-ip",
+            "cf-connecting-ip", "fastly-client-ip", "x-cluster-client-ip", "x-originating-ip", "x-remote-ip",
+            "x-remote-addr", "x-proxyuser-ip", "x-request-id",
+            // what it asked for: scheme and URL overrides that frameworks honour
+            "x-original-*", "x-rewrite-url", "x-host", "x-url-scheme", "front-end-https", "x-arr-*",
+            // what a TLS-terminating or authenticating proxy would assert
+            "x-ssl-*", "ssl-client-*", "x-client-cert*", "x-client-verify", "x-client-dn", "remote-user",
+            "x-remote-user", "x-auth-request-*");
 
     /** The client address chains, removed even from trusted peers when the mode hides the client. */
     public static final HeaderNameSet ADDRESS_CHAINS = HeaderNameSet.of("x-forwarded-for", "forwarded", "x-real-ip",
             "x-client-ip", "client-ip", "true-client-ip", "cf-connecting-ip", "fastly-client-ip",
             "x-cluster-client-ip", "x-originating-ip", "x-remote-ip", "x-remote-addr", "x-proxyuser-ip",
-            "x-original-forwarded-for");
+            "x-original-forwarded-for", "x-forwarded");
 
     private final ClientIdentity mode;
     private final ForwardingConfig forwarding;

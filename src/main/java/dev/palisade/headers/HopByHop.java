@@ -13,7 +13,7 @@ import dev.palisade.pipeline.UpstreamRequestStage;
 /**
  * Removes hop-by-hop headers, which describe one connection and must not cross the proxy
  * (RFC 9110 section 7.6.1): Connection and every name it lists, Keep-Alive, TE, Trailer,
- * Transfer-Encoding, Upgrade, Proxy-Connection and the other Proxy-* fields.
+ * Transfer-Encoding, Upgrade, HTTP2-Settings (h2c upgrade), Proxy-Connection and the other Proxy-* fields.
  *
  * <p>Sits first in the upstream phase (before the forwarding headers are written, so a client cannot
  * use {@code Connection: X-Forwarded-For} to delete what Palisade adds) and first in the response phase.
@@ -30,7 +30,7 @@ public final class HopByHop implements UpstreamRequestStage, ResponseStage {
 
     /** Removed from every request toward the origin. */
     public static final HeaderNameSet REQUEST = HeaderNameSet.of("connection", "keep-alive", "te", "trailer",
-            "transfer-encoding", "upgrade", "proxy-*");
+            "transfer-encoding", "upgrade", "proxy-*", "http2-settings");
 
     /** Removed from every response toward the client; framing headers stay with the server. */
     public static final HeaderNameSet RESPONSE = HeaderNameSet.of("connection", "keep-alive", "trailer", "upgrade",
