@@ -68,7 +68,7 @@ public final class HeaderNameSet {
     }
 
     public boolean matches(String name) {
-        String s = name.toLowerCase(Locale.ROOT);
+        String s = lower(name);
         if (exact.contains(s)) {
             return !except.contains(s);
         }
@@ -83,13 +83,24 @@ public final class HeaderNameSet {
         return false;
     }
 
+    /** ASCII lower case without a copy when there is nothing to change, which is the common case on HTTP/2. */
+    static String lower(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z' || c > 0x7f) {
+                return name.toLowerCase(Locale.ROOT);
+            }
+        }
+        return name;
+    }
+
     /** The distinct names present in {@code headers} that this set matches, as spelled there. */
     public List<String> present(Headers headers) {
         List<String> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Map.Entry<String, String> e : headers) {
             String name = e.getKey();
-            if (matches(name) && seen.add(name.toLowerCase(Locale.ROOT))) {
+            if (matches(name) && seen.add(lower(name))) {
                 out.add(name);
             }
         }
@@ -102,7 +113,7 @@ public final class HeaderNameSet {
         Set<String> seen = new HashSet<>();
         for (Map.Entry<String, String> e : headers) {
             String name = e.getKey();
-            if (!matches(name) && seen.add(name.toLowerCase(Locale.ROOT))) {
+            if (!matches(name) && seen.add(lower(name))) {
                 out.add(name);
             }
         }
