@@ -52,7 +52,7 @@ public final class OriginUrlRewrite implements ResponseStage {
     public static List<String> groupHosts(OriginGroupConfig group) {
         List<String> out = new ArrayList<>();
         for (HostPort hp : group.servers()) {
-            out.add(hp.host());
+            out.add(hp.host().toLowerCase(java.util.Locale.ROOT));
         }
         if (group.hostHeader() != null && !group.hostHeader().isEmpty()) {
             out.add(PublicOrigin.hostName(group.hostHeader()));

@@ -25,6 +25,7 @@
  * {@link dev.palisade.headers.OriginUrlRewrite#GROUP_HOSTS} (the chosen group's names, from
  * {@link dev.palisade.headers.OriginUrlRewrite#groupHosts}) and, only when the client address came from a
  * trusted proxy's headers, {@link dev.palisade.headers.ForwardingIdentity#PEER} (the connection's peer).
+ * {@link dev.palisade.headers.GroupHeaders#apply} sets the two group facts in one call.
  * Palisade's own error page is {@link dev.palisade.headers.ErrorPages}.
  */
 package dev.palisade.headers;

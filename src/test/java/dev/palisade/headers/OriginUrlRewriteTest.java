@@ -53,4 +53,25 @@ class OriginUrlRewriteTest {
                 HostPort.parse("[fd00::7]:8080")), "App.Backend:8080", null);
         assertEquals(List.of("app1.internal", "fd00::7", "app.backend"), OriginUrlRewrite.groupHosts(g));
     }
+
+    @Test
+    void groupHeadersFeedBothStages() {
+        OriginGroupConfig g = new OriginGroupConfig("app", List.of(HostPort.parse("app1.internal:8080")),
+                "app.backend", null);
+        Exchange ex = Exchanges.get("shop.example", true, "10.0.0.5:8080");
+        GroupHeaders.of(g).apply(ex);
+        TestHeaders up = TestHeaders.parse("Host: shop.example");
+        new OriginHost().onUpstreamRequest(ex, up);
+        assertEquals("app.backend", up.get("host"));
+        TestHeaders down = TestHeaders.parse("Location: http://app.backend/a && Link: <http://app1.internal:8080/b>; rel=next");
+        stage.onResponse(ex, 302, down);
+        assertEquals("https://shop.example/a", down.get("location"));
+        assertEquals("<https://shop.example/b>; rel=next", down.get("link"));
+
+        Exchange keep = Exchanges.get("shop.example", true, "10.0.0.5:8080");
+        GroupHeaders.of(OriginGroupConfig.of("plain", List.of(HostPort.parse("10.0.0.5:8080")))).apply(keep);
+        TestHeaders same = TestHeaders.parse("Host: shop.example");
+        new OriginHost().onUpstreamRequest(keep, same);
+        assertEquals("shop.example", same.get("host"));
+    }
 }
