@@ -234,50 +234,8 @@ final class UrlRewriter {
         return out == null ? value : out.append(value, copied, value.length()).toString();
     }
 
-    /**
-     * Set-Cookie: drops a Domain attribute naming an internal host, or a parent domain of the origin that
-     * does not also cover the public host; the cookie then belongs to the public host only.
-     */
+    /** Set-Cookie: see {@link CookieDomain}. */
     String setCookie(String value, String originHost) {
-        int semi = value.indexOf(';');
-        if (semi < 0) {
-            return value;
-        }
-        StringBuilder out = new StringBuilder(value.length()).append(value, 0, semi);
-        boolean changed = false;
-        int start = semi;
-        while (start < value.length()) {
-            int next = value.indexOf(';', start + 1);
-            if (next < 0) {
-                next = value.length();
-            }
-            String attr = value.substring(start + 1, next);
-            int eq = attr.indexOf('=');
-            String name = (eq < 0 ? attr : attr.substring(0, eq)).trim();
-            if (eq >= 0 && name.equalsIgnoreCase("domain") && dropDomain(attr.substring(eq + 1), originHost)) {
-                changed = true;
-            } else {
-                out.append(value, start, next);
-            }
-            start = next;
-        }
-        return changed ? out.toString() : value;
-    }
-
-    private boolean dropDomain(String raw, String originHost) {
-        String d = raw.trim().toLowerCase(Locale.ROOT);
-        while (d.startsWith(".")) {
-            d = d.substring(1);
-        }
-        if (d.isEmpty()) {
-            return false;
-        }
-        if (internal.isInternal(d)) {
-            return true;
-        }
-        boolean coversOrigin = !originHost.isEmpty() && (originHost.equals(d) || originHost.endsWith("." + d));
-        boolean coversPublic = !publicHostName.isEmpty()
-                && (publicHostName.equals(d) || publicHostName.endsWith("." + d));
-        return coversOrigin && !coversPublic;
+        return CookieDomain.rewrite(value, internal, originHost, publicHostName);
     }
 }
