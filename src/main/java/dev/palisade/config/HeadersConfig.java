@@ -86,10 +86,12 @@ public record HeadersConfig(String server, List<String> hide, List<String> revea
                         + "' (expected: max-age=SECONDS, optionally ; includeSubDomains ; preload)");
             }
             if (!contentTypeOptions.isEmpty() && !contentTypeOptions.equals("nosniff")) {
-                throw new IllegalArgumentException("content_type_options: '" + contentTypeOptions + "' (expected: nosniff)");
+                throw new IllegalArgumentException("content_type_options: '" + contentTypeOptions
+                        + "' (expected: nosniff)");
             }
             if (!frameOptions.isEmpty() && !frameOptions.equals("DENY") && !frameOptions.equals("SAMEORIGIN")) {
-                throw new IllegalArgumentException("frame_options: '" + frameOptions + "' (expected: DENY or SAMEORIGIN)");
+                throw new IllegalArgumentException("frame_options: '" + frameOptions
+                        + "' (expected: DENY or SAMEORIGIN)");
             }
             if (!referrerPolicy.isEmpty()) {
                 for (String p : referrerPolicy.split(",")) {
@@ -253,7 +255,10 @@ public record HeadersConfig(String server, List<String> hide, List<String> revea
         return from(n, null);
     }
 
-    /** Reads the {@code headers:} section; {@code base} resolves a relative template path (null: the working directory). */
+    /**
+     * Reads the {@code headers:} section; {@code base} resolves a relative template path (null: the
+     * working directory). ConfigLoader should pass the config file's directory.
+     */
     static HeadersConfig from(ConfigNode n, Path base) {
         HeadersConfig d = DEFAULTS;
         String server = n.string("server", d.server);

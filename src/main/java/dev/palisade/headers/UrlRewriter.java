@@ -68,8 +68,10 @@ final class UrlRewriter {
             return url;
         }
         boolean downgraded = secure && (scheme.equals("http") || scheme.equals("ws"));
-        int port = PublicOrigin.port(hostPort, scheme.equals("https") || scheme.equals("wss") || (scheme.isEmpty() && secure));
-        boolean originPortShown = originPort != 0 && port == originPort && port != PublicOrigin.port(publicAuthority, secure);
+        boolean tlsScheme = scheme.equals("https") || scheme.equals("wss") || (scheme.isEmpty() && secure);
+        int port = PublicOrigin.port(hostPort, tlsScheme);
+        boolean originPortShown = originPort != 0 && port == originPort
+                && port != PublicOrigin.port(publicAuthority, secure);
         if (downgraded || originPortShown) {
             return publicScheme(scheme.isEmpty() ? "" : web ? "ws" : "http") + "//" + publicAuthority + rest;
         }
