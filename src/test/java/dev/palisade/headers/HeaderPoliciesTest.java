@@ -97,6 +97,18 @@ class HeaderPoliciesTest {
     }
 
     @Test
+    void palisadesOwnPageSurvivesTheResponseStages() {
+        Exchange ex = Exchanges.get("shop.example", true, "");
+        TestHeaders h = TestHeaders.parse("Content-Type: text/html; charset=utf-8 && Content-Length: 180"
+                + " && Cache-Control: no-store && X-Content-Type-Options: nosniff && X-Request-Id: r1"
+                + " && Retry-After: 5 && Server: palisade && Connection: close");
+        flow.onResponse(ex, 503, h);
+        assertEquals(List.of("cache-control: no-store", "content-length: 180", "content-type: text/html; charset=utf-8",
+                "retry-after: 5", "server: palisade", "strict-transport-security: max-age=63072000",
+                "x-content-type-options: nosniff", "x-request-id: r1"), h.normalized());
+    }
+
+    @Test
     void stagesComeInTheDocumentedOrder() {
         List<String> up = new ArrayList<>();
         for (UpstreamRequestStage s : HeaderPolicies.upstream(CONFIG, ForwardingConfig.DEFAULTS)) {
