@@ -63,6 +63,20 @@ public final class HopByHop implements UpstreamRequestStage, ResponseStage {
         }
     }
 
+    /**
+     * The request-side removal on its own, for the server's framing code: unlike a plain "remove what
+     * Connection names", it never lets a client nominate Host, Content-Length, Content-Type or
+     * Transfer-Encoding, so {@code Connection: Content-Length} cannot unframe a body toward the origin.
+     */
+    public static void stripRequest(MutableHeaders headers) {
+        strip(headers, REQUEST);
+    }
+
+    /** The response-side removal on its own; framing headers stay. */
+    public static void stripResponse(MutableHeaders headers) {
+        strip(headers, RESPONSE);
+    }
+
     private static void strip(MutableHeaders headers, HeaderNameSet always) {
         for (String name : nominated(headers.getAll("connection"))) {
             if (!PROTECTED.matches(name)) {

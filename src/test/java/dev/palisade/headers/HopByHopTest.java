@@ -2,6 +2,8 @@ package dev.palisade.headers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Test;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvFileSource;
 
@@ -25,5 +27,16 @@ class HopByHopTest {
             stage.onResponse(ex, status, h);
         }
         assertEquals(TestHeaders.parse(out).normalized(), h.normalized());
+    }
+
+    @Test
+    void connectionCannotUnframeABody() {
+        TestHeaders h = TestHeaders.parse("Host: a.example && Connection: keep-alive, Content-Length, Host"
+                + " && Content-Length: 36");
+        HopByHop.stripRequest(h);
+        assertEquals(TestHeaders.parse("Host: a.example && Content-Length: 36").normalized(), h.normalized());
+        TestHeaders r = TestHeaders.parse("Connection: Content-Length, X-Node && Content-Length: 5 && X-Node: n");
+        HopByHop.stripResponse(r);
+        assertEquals(TestHeaders.parse("Content-Length: 5").normalized(), r.normalized());
     }
 }
