@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.palisade.balance.Router;
 import dev.palisade.config.ListenerConfig;
+import dev.palisade.headers.HopByHop;
 import dev.palisade.observe.RequestIds;
 import dev.palisade.pipeline.Attrs;
 import dev.palisade.pipeline.ClientInfo;
@@ -169,26 +170,24 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
         boolean websocket = !http10 && Framing.isWebSocketUpgrade(req.method().name(), headers);
         boolean chunked = headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        if (websocket) {
+            ex.attrs().put(HopByHop.WEBSOCKET, Boolean.TRUE);
+            keepAlive = false;
+        }
+        gen.groupHeaders().get(match.group().name()).apply(ex);
         HttpHeaders up = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders().set(headers);
-        Framing.stripHopByHop(up);
         up.remove(HttpHeaderNames.EXPECT);
         flow.onUpstreamRequest(ex, new NettyHeaders(up));
+        // the proxy frames the body itself: one unambiguous form toward the origin
         if (chunked) {
             up.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             up.remove(HttpHeaderNames.CONTENT_LENGTH);
+        } else {
+            up.remove(HttpHeaderNames.TRANSFER_ENCODING);
         }
-        if (websocket) {
-            up.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-            up.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-            keepAlive = false;
-        }
-        String hostOverride = match.group().config().hostHeader();
-        if (hostOverride != null) {
-            up.set(HttpHeaderNames.HOST, hostOverride);
-        } else if (!up.contains(HttpHeaderNames.HOST)) {
+        if (!up.contains(HttpHeaderNames.HOST)) {
             up.set(HttpHeaderNames.HOST, match.group().servers().get(0).toString());
         }
-        up.set("X-Request-Id", ex.requestId());
 
         call = new ProxyCall(this, ctx, ex, match.group(), ProxyCall.upstreamRequest(req, up), websocket, gen.config());
         if (full) {
@@ -299,7 +298,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         keepAlive = ka;
         Long retry = ex.attrs().get(RETRY_AFTER);
         Rejections.write(ctx, side, status, ex.requestId(), ka, headRequest, gen.pages(), gen.serverHeader(),
-                        retry == null ? 0 : retry)
+                        retry == null ? 0 : retry, h -> gen.flow().onResponse(ex, status, new NettyHeaders(h)))
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         keepAlive = false;
