@@ -142,6 +142,7 @@ final class CertificateLoader {
             }
         }
         if (problems.isEmpty() && served.isEmpty() && !files.isEmpty()) {
+            problems.addAll(warnings);
             problems.add(new ConfigProblem(cfg.certs().toString(), 0, "certs", "no certificate can be served "
                     + "(expected: a certificate chain within its validity dates with its private key, or allow_expired: true)"));
         }

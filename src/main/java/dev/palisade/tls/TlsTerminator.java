@@ -142,6 +142,13 @@ public final class TlsTerminator {
         return counters;
     }
 
+    /** The context a handshake for {@code host} would use now (null: refused); for tests. */
+    SslContext contextFor(String host) {
+        State s = state;
+        SniTable.Entry e = s.table().find(host);
+        return e != null ? e.context() : s.cfg().strictSni() ? null : s.table().fallback().context();
+    }
+
     private Future<SslContext> select(String host, Promise<SslContext> promise) {
         State s = state;
         SniTable.Entry e = s.table().find(host);
