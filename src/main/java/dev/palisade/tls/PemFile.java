@@ -89,7 +89,8 @@ record PemFile(Path file, List<X509Certificate> certificates, List<PrivateKey> k
                     } else if (o instanceof PrivateKeyInfo pki) {
                         keys.add(keyConverter().getPrivateKey(pki));
                     } else if (o instanceof PEMKeyPair kp) {
-                        keys.add(keyConverter().getKeyPair(kp).getPrivate());
+                        // SEC1 keys may leave out the public key; only the private half is needed
+                        keys.add(keyConverter().getPrivateKey(kp.getPrivateKeyInfo()));
                     } else if (o instanceof PKCS8EncryptedPrivateKeyInfo enc) {
                         PrivateKey k = decrypt(enc, name, block, password, problems);
                         if (k != null) {
@@ -102,7 +103,7 @@ record PemFile(Path file, List<X509Certificate> certificates, List<PrivateKey> k
                         }
                     }
                     // EC PARAMETERS (from openssl ecparam -genkey) and other harmless blocks are skipped.
-                } catch (CertificateException | PEMException e) {
+                } catch (CertificateException | PEMException | RuntimeException e) {
                     problems.add(problem(name, "PEM block " + block + ": cannot decode: " + reason(e)));
                 }
             }
@@ -152,8 +153,8 @@ record PemFile(Path file, List<X509Certificate> certificates, List<PrivateKey> k
             return null;
         }
         try {
-            return keyConverter().getKeyPair(enc.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC)
-                    .build(pw))).getPrivate();
+            return keyConverter().getPrivateKey(enc.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC)
+                    .build(pw)).getPrivateKeyInfo());
         } catch (EncryptionException e) {
             problems.add(problem(name, "PEM block " + block + ": cannot decrypt the private key: wrong password from "
                     + password.source() + ", or a damaged key"));
@@ -187,8 +188,15 @@ record PemFile(Path file, List<X509Certificate> certificates, List<PrivateKey> k
             t = t.getCause();
             msg = t.getMessage();
         }
-        return msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
+        if (msg == null || msg.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        // wrapped causes print as "java.security.InvalidKeyException: ..."; operators need only the words
+        return CLASS_PREFIX.matcher(msg).replaceAll("");
     }
+
+    private static final java.util.regex.Pattern CLASS_PREFIX =
+            java.util.regex.Pattern.compile("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ");
 
     private static final class PemSyntaxException extends IOException {
         PemSyntaxException(String message) {

@@ -151,9 +151,10 @@ public final class SelfSignedCertificates {
         if (NetUtil.isValidIpV4Address(h) || NetUtil.isValidIpV6Address(h)) {
             return new GeneralName(GeneralName.iPAddress, h);
         }
+        String wildcard = h.startsWith("*.") ? "*." : "";
         String ascii;
         try {
-            ascii = IDN.toASCII(h, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            ascii = wildcard + IDN.toASCII(h.substring(wildcard.length()), IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
             ascii = "";
         }

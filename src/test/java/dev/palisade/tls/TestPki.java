@@ -80,6 +80,19 @@ final class TestPki {
         return leaf(issuer, type, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)), names);
     }
 
+    /** EC keys as OpenSSL writes them in SEC1 form: curve named and public key included (BouncyCastle's encoding). */
+    static Issued leafWithSec1StyleKey(Issued issuer, String... names) {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", PemFile.BC);
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair kp = g.generateKeyPair();
+            return new Issued(kp, build("CN=" + names[0], kp, issuer, List.of(names), false,
+                    Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30))));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Issued leaf(Issued issuer, KeyType type, Instant from, Instant until, String... names) {
         KeyPair kp = keys(type);
         return new Issued(kp, build("CN=" + names[0], kp, issuer, List.of(names), false, from, until));
