@@ -127,6 +127,7 @@ final class TlsTestNet implements AutoCloseable {
         private final StringBuilder buf = new StringBuilder();
         private final java.util.concurrent.LinkedBlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
         private final CompletableFuture<Void> closed = new CompletableFuture<>();
+        private static final String CLOSED = new String("closed by the server");
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -146,6 +147,7 @@ final class TlsTestNet implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             closed.complete(null);
+            lines.add(CLOSED);
             ctx.fireChannelInactive();
         }
 
@@ -158,6 +160,10 @@ final class TlsTestNet implements AutoCloseable {
             String l = lines.poll(10, TimeUnit.SECONDS);
             if (l == null) {
                 throw new IllegalStateException("no line from the server within 10s");
+            }
+            if (l == CLOSED) {
+                lines.add(CLOSED);
+                throw new IllegalStateException("the server closed the connection");
             }
             return l;
         }
