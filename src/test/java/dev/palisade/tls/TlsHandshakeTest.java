@@ -294,7 +294,9 @@ class TlsHandshakeTest {
         SslContext noCert = client(SslProvider.JDK);
 
         TlsTestNet.Result r = net.connect(required, withCert, "a.example");
-        assertEquals("TLSv1.3|a.example||CN=alice", r.serverLine());
+        String fingerprint = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(alice.cert().getEncoded()));
+        assertEquals("TLSv1.3|a.example||CN=alice|" + fingerprint, r.serverLine());
         close(r);
         assertRefused(required, noCert);
         assertRefused(required, wrongCert);

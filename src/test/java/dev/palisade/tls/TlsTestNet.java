@@ -30,7 +30,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 /**
  * A tiny TLS server and client on 127.0.0.1 for handshake tests. The server uses the terminator's
  * handler; once the handshake is done it writes one line of {@link TlsFacts}
- * ("version|sni|alpn|clientSubject\n") and then echoes what it reads.
+ * ("version|sni|alpn|clientSubject[|clientFingerprint]\n") and then echoes what it reads.
  */
 final class TlsTestNet implements AutoCloseable {
 
@@ -105,7 +105,8 @@ final class TlsTestNet implements AutoCloseable {
             if (evt instanceof SslHandshakeCompletionEvent e && e.isSuccess()) {
                 Channel ch = ctx.channel();
                 String line = String.join("|", List.of(TlsFacts.version(ch), TlsFacts.sni(ch),
-                        TlsFacts.applicationProtocol(ch), TlsFacts.clientSubject(ch))) + "\n";
+                        TlsFacts.applicationProtocol(ch), TlsFacts.clientSubject(ch)))
+                        + (TlsFacts.clientFingerprint(ch).isEmpty() ? "" : "|" + TlsFacts.clientFingerprint(ch)) + "\n";
                 ctx.writeAndFlush(Unpooled.copiedBuffer(line, StandardCharsets.US_ASCII));
             }
             ctx.fireUserEventTriggered(evt);
