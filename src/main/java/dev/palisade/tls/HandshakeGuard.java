@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 
@@ -51,6 +52,9 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
             } else {
                 fail(ctx, e.cause());
             }
+        } else if (evt instanceof SniCompletionEvent e && !e.isSuccess()) {
+            // no ClientHello in time, or one too large: the SNI handler gives up before any SslHandler exists
+            fail(ctx, e.cause());
         }
         ctx.fireUserEventTriggered(evt);
     }

@@ -91,6 +91,22 @@ public final class SelfSignedCertificates {
         return List.of(cert, key);
     }
 
+    /**
+     * For the demo: writes a self-signed pair for {@code hosts} (90 days) when {@code dir} is missing or holds
+     * no PEM file; otherwise leaves it alone.
+     *
+     * @return the files written, empty when the directory already had certificates
+     */
+    public static List<Path> ensure(Path dir, List<String> hosts) throws IOException {
+        if (Files.isDirectory(dir)) {
+            List<dev.palisade.config.ConfigProblem> ignored = new ArrayList<>();
+            if (!CertificateLoader.files(dir, ignored).isEmpty()) {
+                return List.of();
+            }
+        }
+        return write(dir, hosts, DEFAULT_VALIDITY);
+    }
+
     /** Generates a key pair and a self-signed certificate for {@code hosts}, valid from an hour ago. */
     public static Generated generate(List<String> hosts, Duration validity) {
         if (hosts == null || hosts.isEmpty()) {

@@ -31,7 +31,8 @@ class CertificateWatcherTest {
         Issued ca = TestPki.ca("Watch CA");
         Issued first = TestPki.serve(dir, ca, KeyType.EC, "a.example");
         TlsTerminator t = TlsTerminator.create("test", TlsConfig.of(dir));
-        try (CertificateWatcher w = CertificateWatcher.start(t, Duration.ofMillis(200))) {
+        CertificateWatcher watcher = CertificateWatcher.start(t, Duration.ofMillis(200));
+        try {
             Files.delete(dir.resolve("a.example.crt"));
             Files.delete(dir.resolve("a.example.key"));
             Issued second = TestPki.serve(dir, ca, KeyType.EC, "a.example");
@@ -50,6 +51,8 @@ class CertificateWatcherTest {
             while (t.certificates().size() != 2) {
                 Thread.sleep(50);
             }
+        } finally {
+            watcher.close();
         }
         assertEquals(first.cert().getIssuerX500Principal(), t.certificates().get(0).leaf().getIssuerX500Principal());
     }

@@ -44,6 +44,13 @@ class SelfSignedCertificatesTest {
     }
 
     @Test
+    void ensureWritesOnlyIntoAnEmptyDirectory() throws Exception {
+        Path certs = dir.resolve("certs");
+        assertEquals(2, SelfSignedCertificates.ensure(certs, List.of("localhost", "127.0.0.1")).size());
+        assertEquals(List.of(), SelfSignedCertificates.ensure(certs, List.of("other.example")));
+    }
+
+    @Test
     void refusesToOverwriteAndRejectsBadHosts() throws Exception {
         SelfSignedCertificates.write(dir, List.of("a.example"), Duration.ofDays(1));
         assertThrows(FileAlreadyExistsException.class,

@@ -274,6 +274,19 @@ class TlsHandshakeTest {
         awaitCount(() -> t.counters().notTls(), 1);
     }
 
+    @org.junit.jupiter.api.Test
+    void silentClientIsClosedAfterTheHandshakeTimeout() throws Exception {
+        TestPki.serve(dir, ca, KeyType.EC, "a.example");
+        TlsTerminator t = TlsTerminator.create("test", TlsConfig.builder(dir)
+                .handshakeTimeout(java.time.Duration.ofMillis(300)).build());
+        int port = net.serve(t);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            assertEquals(-1, s.getInputStream().read(), "the server closes a client that never says hello");
+        }
+        awaitCount(() -> t.counters().timedOut(), 1);
+    }
+
     @ParameterizedTest
     @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
     void mutualTlsRequiredAndOptional(Provider p) throws Exception {
