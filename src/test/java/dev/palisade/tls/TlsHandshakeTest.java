@@ -141,7 +141,9 @@ class TlsHandshakeTest {
         SslContext client = client(SslProvider.JDK);
 
         close(net.connect(port, client, "a.example"));
-        assertThrows(ExecutionException.class, () -> net.connect(port, client, "other.example"));
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> net.connect(port, client, "other.example"));
+        assertTrue(String.valueOf(refused.getCause()).contains("unrecognized_name"),
+                "the client is told why: " + refused.getCause());
         assertThrows(ExecutionException.class, () -> net.connect(port, client, null));
         awaitCount(() -> t.counters().sniRefused(), 2);
     }
@@ -227,6 +229,45 @@ class TlsHandshakeTest {
         close(after);
         assertEquals("still here", TlsTestNet.echo(before, "still here"), "an open connection survives the reload");
         close(before);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    void reloadUnderTrafficFailsNoHandshake(Provider p) throws Exception {
+        TestPki.serve(dir, ca, KeyType.EC, "a.example");
+        TlsTerminator t = terminator(p, TlsConfig.builder(dir));
+        int port = net.serve(t);
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread traffic = new Thread(() -> {
+            try {
+                SslContext client = client(SslProvider.JDK);
+                while (!stop.get()) {
+                    TlsTestNet.Result r = net.connect(port, client, "a.example");
+                    assertEquals("a.example", r.san());
+                    close(r);
+                    ok.incrementAndGet();
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        traffic.start();
+        for (int i = 0; i < 5; i++) {
+            Files.delete(dir.resolve("a.example.crt"));
+            Files.delete(dir.resolve("a.example.key"));
+            TestPki.serve(dir, ca, i % 2 == 0 ? KeyType.RSA : KeyType.EC, "a.example");
+            t.reload();
+            int seen = ok.get();
+            while (ok.get() < seen + 3 && failure.get() == null) {
+                Thread.sleep(10);
+            }
+        }
+        stop.set(true);
+        traffic.join();
+        assertEquals(null, failure.get(), "every handshake during the reloads succeeded");
+        assertEquals(0, t.counters().failed());
     }
 
     @ParameterizedTest
