@@ -24,11 +24,13 @@ import java.util.Locale;
  * @param sessionCacheSize how many sessions the server keeps for resumption
  * @param sessionTimeout   how long a session (and a session ticket) may be resumed
  * @param handshakeTimeout how long a client has to finish the handshake, ClientHello included
+ * @param hstsMaxAge       Strict-Transport-Security max-age on responses; zero: no header
+ * @param hstsIncludeSubdomains whether the HSTS header covers subdomains
  */
 public record TlsConfig(Path certs, boolean strictSni, boolean http2, String defaultHost, String keyPasswordEnv,
                         Path keyPasswordFile, boolean allowExpired, List<String> protocols, ClientAuth clientAuth,
                         Path clientCa, Provider provider, int sessionCacheSize, Duration sessionTimeout,
-                        Duration handshakeTimeout) {
+                        Duration handshakeTimeout, Duration hstsMaxAge, boolean hstsIncludeSubdomains) {
 
     /** The protocol versions Palisade can speak; older ones are never offered. */
     public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -73,11 +75,24 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
             throw new IllegalArgumentException("handshake_timeout: " + Durations.format(handshakeTimeout)
                     + " (expected: > 0)");
         }
+        hstsMaxAge = hstsMaxAge == null ? Duration.ZERO : hstsMaxAge;
+        if (hstsMaxAge.isNegative()) {
+            throw new IllegalArgumentException("hsts_max_age: " + hstsMaxAge + " (expected: >= 0s)");
+        }
+    }
+
+    /** The Strict-Transport-Security value to add to responses, or empty when HSTS is off. */
+    public String hstsHeader() {
+        if (hstsMaxAge.isZero()) {
+            return "";
+        }
+        return "max-age=" + hstsMaxAge.toSeconds() + (hstsIncludeSubdomains ? "; includeSubDomains" : "");
     }
 
     /** Certificates from {@code certs} with every other setting at its default. */
     public TlsConfig(Path certs, boolean strictSni, boolean http2) {
-        this(certs, strictSni, http2, "", "", null, false, null, ClientAuth.NONE, null, Provider.AUTO, 10_000, null, null);
+        this(certs, strictSni, http2, "", "", null, false, null, ClientAuth.NONE, null, Provider.AUTO, 10_000, null, null,
+                null, false);
     }
 
     public static TlsConfig of(Path certs) {
@@ -127,10 +142,13 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
         long cacheSize = n.number("session_cache_size", 0, 10_000_000, 10_000);
         Duration sessionTimeout = n.duration("session_timeout", Duration.ofHours(1));
         Duration handshakeTimeout = n.duration("handshake_timeout", Duration.ofSeconds(10));
+        Duration hsts = n.duration("hsts_max_age", Duration.ZERO);
+        boolean hstsSub = n.bool("hsts_include_subdomains", false);
         n.finish();
         return n.build(() -> new TlsConfig(Path.of(certs), strict, h2, defaultHost, passwordEnv,
                 passwordFile == null ? null : Path.of(passwordFile), allowExpired, protocols, clientAuth,
-                clientCa == null ? null : Path.of(clientCa), provider, (int) cacheSize, sessionTimeout, handshakeTimeout), null);
+                clientCa == null ? null : Path.of(clientCa), provider, (int) cacheSize, sessionTimeout, handshakeTimeout,
+                hsts, hstsSub), null);
     }
 
     /** Accepts {@code TLSv1.3}, {@code TLSv1.2}, {@code 1.3} and {@code 1.2}; anything else is kept for the error. */
@@ -169,6 +187,8 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
         private int sessionCacheSize;
         private Duration sessionTimeout;
         private Duration handshakeTimeout;
+        private Duration hstsMaxAge;
+        private boolean hstsIncludeSubdomains;
 
         private Builder(TlsConfig c) {
             certs = c.certs;
@@ -185,6 +205,8 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
             sessionCacheSize = c.sessionCacheSize;
             sessionTimeout = c.sessionTimeout;
             handshakeTimeout = c.handshakeTimeout;
+            hstsMaxAge = c.hstsMaxAge;
+            hstsIncludeSubdomains = c.hstsIncludeSubdomains;
         }
 
         public Builder certs(Path v) { certs = v; return this; }
@@ -201,10 +223,13 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
         public Builder sessionCacheSize(int v) { sessionCacheSize = v; return this; }
         public Builder sessionTimeout(Duration v) { sessionTimeout = v; return this; }
         public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
+        public Builder hstsMaxAge(Duration v) { hstsMaxAge = v; return this; }
+        public Builder hstsIncludeSubdomains(boolean v) { hstsIncludeSubdomains = v; return this; }
 
         public TlsConfig build() {
             return new TlsConfig(certs, strictSni, http2, defaultHost, keyPasswordEnv, keyPasswordFile, allowExpired,
-                    protocols, clientAuth, clientCa, provider, sessionCacheSize, sessionTimeout, handshakeTimeout);
+                    protocols, clientAuth, clientCa, provider, sessionCacheSize, sessionTimeout, handshakeTimeout,
+                    hstsMaxAge, hstsIncludeSubdomains);
         }
     }
 }

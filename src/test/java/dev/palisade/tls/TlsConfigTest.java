@@ -37,6 +37,7 @@ class TlsConfigTest {
         assertEquals(TlsConfig.Provider.AUTO, c.provider());
         assertEquals(Duration.ofSeconds(10), c.handshakeTimeout());
         assertTrue(c.http2());
+        assertEquals("", c.hstsHeader());
     }
 
     @Test
@@ -55,6 +56,8 @@ class TlsConfigTest {
                 session_cache_size: 5000
                 session_timeout: 10m
                 handshake_timeout: 5s
+                hsts_max_age: 365d
+                hsts_include_subdomains: true
                 """);
         assertTrue(c.strictSni());
         assertEquals("www.example.com", c.defaultHost());
@@ -66,6 +69,7 @@ class TlsConfigTest {
         assertEquals(5000, c.sessionCacheSize());
         assertEquals(Duration.ofMinutes(10), c.sessionTimeout());
         assertEquals(Duration.ofSeconds(5), c.handshakeTimeout());
+        assertEquals("max-age=31536000; includeSubDomains", c.hstsHeader());
     }
 
     @Test
