@@ -21,8 +21,14 @@ final class SniSelector extends SniHandler {
     private final HandshakeGuard guard;
     private final long handshakeTimeoutMillis;
 
+    /**
+     * The largest ClientHello buffered before a certificate is chosen. Real ones are a few KiB, post-quantum
+     * key shares included; 0 would mean Netty's 16 MiB, which a flood could make every connection hold.
+     */
+    static final int MAX_CLIENT_HELLO = 32 * 1024;
+
     SniSelector(AsyncMapping<String, SslContext> mapping, long handshakeTimeoutMillis, HandshakeGuard guard) {
-        super(mapping, 0, handshakeTimeoutMillis);
+        super(mapping, MAX_CLIENT_HELLO, handshakeTimeoutMillis);
         this.guard = guard;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     }

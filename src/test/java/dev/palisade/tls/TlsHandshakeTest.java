@@ -316,6 +316,35 @@ class TlsHandshakeTest {
     }
 
     @org.junit.jupiter.api.Test
+    void hugeClientHelloIsRefusedBeforeItIsBuffered() throws Exception {
+        TestPki.serve(dir, ca, KeyType.EC, "a.example");
+        TlsTerminator t = TlsTerminator.create("test", TlsConfig.of(dir));
+        int port = net.serve(t);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            // one handshake record that announces a ClientHello of 1 MiB
+            byte[] head = {0x16, 0x03, 0x01, 0x40, 0x00, 0x01, 0x10, 0x00, 0x00};
+            OutputStream out = s.getOutputStream();
+            out.write(head);
+            out.write(new byte[0x4000 - 4]); // the rest of the first record; the hello would need 64 more
+            out.flush();
+            assertEquals(-1, readToEnd(s.getInputStream()), "closed without an answer");
+        } catch (java.net.SocketException reset) {
+            // a reset is a close too
+        }
+        awaitCount(() -> t.counters().failed(), 1);
+    }
+
+    private static int readToEnd(InputStream in) throws java.io.IOException {
+        byte[] buf = new byte[256];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            // a TLS alert may come first
+        }
+        return n;
+    }
+
+    @org.junit.jupiter.api.Test
     void silentClientIsClosedAfterTheHandshakeTimeout() throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         TlsTerminator t = TlsTerminator.create("test", TlsConfig.builder(dir)
