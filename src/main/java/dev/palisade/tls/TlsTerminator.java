@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLException;
@@ -18,6 +19,7 @@ import dev.palisade.config.ConfigProblem;
 import dev.palisade.config.TlsConfig;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
@@ -48,7 +50,9 @@ public final class TlsTerminator {
     private final HandshakeGuard.FailureLog failureLog;
     private final AsyncMapping<String, SslContext> mapping = this::select;
     private volatile State state;
-    private OpenSslSessionTicketKey[] ticketKeys = {newTicketKey()};
+    /** The first key encrypts new tickets; the second still opens tickets from the previous period. */
+    private volatile OpenSslSessionTicketKey[] ticketKeys = {newTicketKey()};
+    private final AtomicLong nextRotation = new AtomicLong();
 
     /** Everything one load produced; replaced whole. */
     private record State(TlsConfig cfg, SslProvider provider, SniTable table, List<ServedCertificate> certificates,
@@ -99,19 +103,42 @@ public final class TlsTerminator {
      * handshakes. On any problem the current certificates keep serving and the problems are thrown.
      */
     public synchronized void reload(TlsConfig cfg) throws ConfigException {
-        OpenSslSessionTicketKey[] previous = ticketKeys;
-        // a fresh ticket key encrypts from now on; the previous one still opens tickets issued before
-        ticketKeys = new OpenSslSessionTicketKey[] {newTicketKey(), previous[0]};
         State next;
         try {
             next = build(cfg);
         } catch (ConfigException e) {
-            ticketKeys = previous;
             log.warn("TLS reload on {} refused, the current certificates keep serving:\n{}", listener, e.getMessage());
             throw e;
         }
         state = next;
         logState("TLS reloaded");
+    }
+
+    /**
+     * Starts a new session-ticket key period (OpenSSL; the JDK rotates its own keys hourly): new tickets
+     * are encrypted under a fresh key, tickets of the previous period still resume, older ones do not.
+     * Runs by itself once per session_timeout (at least a minute) when a handshake arrives, so a stolen
+     * ticket key cannot open sessions from long ago.
+     */
+    void rotateTicketKeys() {
+        OpenSslSessionTicketKey[] keys = {newTicketKey(), ticketKeys[0]};
+        ticketKeys = keys;
+        for (SniTable.Entry e : state.table().entries()) {
+            if (e.context().sessionContext() instanceof OpenSslSessionContext open) {
+                open.setTicketKeys(keys);
+            }
+        }
+    }
+
+    private void maybeRotateTicketKeys(State s) {
+        long now = System.nanoTime();
+        long due = nextRotation.get();
+        if (now - due >= 0) {
+            long period = Math.max(s.cfg().sessionTimeout().toNanos(), TimeUnit.MINUTES.toNanos(1));
+            if (nextRotation.compareAndSet(due, now + period) && due != 0) {
+                rotateTicketKeys();
+            }
+        }
     }
 
     /** "OpenSSL" or "JDK". */
@@ -151,6 +178,9 @@ public final class TlsTerminator {
 
     private Future<SslContext> select(String host, Promise<SslContext> promise) {
         State s = state;
+        if (s.provider() != SslProvider.JDK) {
+            maybeRotateTicketKeys(s);
+        }
         SniTable.Entry e = s.table().find(host);
         if (e == null) {
             if (s.cfg().strictSni()) {

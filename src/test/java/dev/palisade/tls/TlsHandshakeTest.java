@@ -456,8 +456,13 @@ class TlsHandshakeTest {
         }
         io.netty.handler.ssl.OpenSslSessionStats stats =
                 ((io.netty.handler.ssl.OpenSslSessionContext) t.contextFor("a.example").sessionContext()).stats();
-        assertTrue(stats.hits() + stats.ticketKeyResume() > 0, "no session was resumed: hits " + stats.hits()
-                + ", ticket resumes " + stats.ticketKeyResume());
+        long resumed = stats.hits() + stats.ticketKeyResume();
+        assertTrue(resumed > 0, "no session was resumed: hits " + stats.hits() + ", ticket resumes " + stats.ticketKeyResume());
+
+        // after a ticket key rotation, tickets of the previous period still resume (counted as renewals)
+        t.rotateTicketKeys();
+        close(net.connect(port, client, "a.example"));
+        assertEquals(1, stats.ticketKeyRenew(), "resumed across one rotation with the previous key");
     }
 
     static void awaitCount(java.util.function.LongSupplier counter, long atLeast) throws InterruptedException {
