@@ -79,6 +79,7 @@ public final class TlsTerminator {
             throws ConfigException {
         TlsTerminator t = new TlsTerminator(listener, environment, clock);
         t.state = t.build(cfg);
+        t.nextRotation.set(System.nanoTime() + rotationPeriod(cfg));
         t.logState("TLS ready");
         return t;
     }
@@ -133,12 +134,13 @@ public final class TlsTerminator {
     private void maybeRotateTicketKeys(State s) {
         long now = System.nanoTime();
         long due = nextRotation.get();
-        if (now - due >= 0) {
-            long period = Math.max(s.cfg().sessionTimeout().toNanos(), TimeUnit.MINUTES.toNanos(1));
-            if (nextRotation.compareAndSet(due, now + period) && due != 0) {
-                rotateTicketKeys();
-            }
+        if (now - due >= 0 && nextRotation.compareAndSet(due, now + rotationPeriod(s.cfg()))) {
+            rotateTicketKeys();
         }
+    }
+
+    private static long rotationPeriod(TlsConfig cfg) {
+        return Math.max(cfg.sessionTimeout().toNanos(), TimeUnit.MINUTES.toNanos(1));
     }
 
     /** "OpenSSL" or "JDK". */
