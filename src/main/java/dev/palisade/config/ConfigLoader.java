@@ -154,9 +154,7 @@ public final class ConfigLoader {
         if (l.tls() == null || base == null) {
             return l;
         }
-        TlsConfig t = l.tls();
-        return new ListenerConfig(l.name(), l.bind(), l.proxyProtocol(),
-                new TlsConfig(resolve(base, t.certs().toString()), t.strictSni(), t.http2()));
+        return new ListenerConfig(l.name(), l.bind(), l.proxyProtocol(), l.tls().resolve(base));
     }
 
     static Path resolve(Path base, String p) {

@@ -134,7 +134,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (info == null || !info.secure() && listener.proxyProtocol()) {
             info = clientInfo.of(ctx, listener, headers);
         }
-        RequestHead head = RequestHead.of(req.method().name(), req.uri(), http10 ? "HTTP/1.0" : "HTTP/1.1",
+        RequestHead head = RequestHead.of(req.method().name(), req.uri(),
+                !side.reusable() ? "HTTP/2" : http10 ? "HTTP/1.0" : "HTTP/1.1",
                 new NettyHeaders(headers));
         ex = new Exchange(RequestIds.next(), head, info, System.nanoTime());
         keepAlive = HttpUtil.isKeepAlive(req) && requests < gen.config().limits().maxRequestsPerConnection()
@@ -169,7 +170,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         ex.route(match.route().name());
 
         boolean websocket = !http10 && Framing.isWebSocketUpgrade(req.method().name(), headers);
-        boolean chunked = headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        // a body of unknown length (chunked on HTTP/1.1, DATA frames without content-length on HTTP/2)
+        boolean chunked = !full && !headers.contains(HttpHeaderNames.CONTENT_LENGTH);
         if (websocket) {
             ex.attrs().put(HopByHop.WEBSOCKET, Boolean.TRUE);
             keepAlive = false;

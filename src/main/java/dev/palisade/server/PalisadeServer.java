@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.palisade.balance.Router;
+import dev.palisade.config.ConfigException;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.forward.Transports;
@@ -50,6 +51,7 @@ public final class PalisadeServer implements AutoCloseable {
     private final ServerState state;
     private final AtomicReference<Generation> current = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
+    private EdgeComponents components;
 
     private PalisadeServer(int threads) {
         this.boss = Transports.newGroup(1, "palisade-accept");
@@ -62,7 +64,14 @@ public final class PalisadeServer implements AutoCloseable {
         PalisadeServer s = new PalisadeServer(Math.max(1, Runtime.getRuntime().availableProcessors()));
         try {
             s.current.set(s.assemble(config));
-            s.bindAll(config, new EdgeComponents());
+            EdgeComponents components;
+            try {
+                components = EdgeComponents.build(config);
+            } catch (ConfigException e) {
+                throw new StartException(e.getMessage());
+            }
+            s.components = components;
+            s.bindAll(config, components);
             log.info("palisade started ({} transport, {} io threads)", Transports.name(),
                     Runtime.getRuntime().availableProcessors());
             return s;
