@@ -59,6 +59,14 @@ public final class PalisadeServer implements AutoCloseable {
         this.state = new ServerState(new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE));
     }
 
+    /**
+     * Builds everything {@link #start} would build from {@code config} (certificates, rule files) without
+     * binding a port, and reports every problem found: what {@code palisade check} runs.
+     */
+    public static void validate(PalisadeConfig config) throws ConfigException {
+        EdgeComponents.build(config);
+    }
+
     /** Binds every listener of {@code config}; on any failure nothing is left running. */
     public static PalisadeServer start(PalisadeConfig config) throws StartException {
         PalisadeServer s = new PalisadeServer(Math.max(1, Runtime.getRuntime().availableProcessors()));
