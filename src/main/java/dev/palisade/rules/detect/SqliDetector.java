@@ -24,27 +24,27 @@ import dev.palisade.rules.detect.SqlLexer.Type;
  */
 public final class SqliDetector {
 
-    private static final Set<String> LOGIC = Set.of("and", "or", "xor", "&&", "||");
-    private static final Set<String> COMPARE = Set.of("=", "<", ">", "<=", ">=", "<>", "!=", "<=>", "like", "rlike",
+    private static final Set<String> LOGIC = set("and", "or", "xor", "&&", "||");
+    private static final Set<String> COMPARE = set("=", "<", ">", "<=", ">=", "<>", "!=", "<=>", "like", "rlike",
             "regexp", "is", "in", "between", "sounds", "glob", "similar", "ilike");
-    private static final Set<String> ARITH = Set.of("+", "-", "*", "/", "%", "^", "|", "&", "~", "div", "mod", "<<",
+    private static final Set<String> ARITH = set("+", "-", "*", "/", "%", "^", "|", "&", "~", "div", "mod", "<<",
             ">>", "::", "||");
-    private static final Set<String> CONSTANTS = Set.of("true", "false", "null", "current_user", "user", "version",
+    private static final Set<String> CONSTANTS = set("true", "false", "null", "current_user", "user", "version",
             "database", "schema", "system_user", "session_user", "pi");
-    private static final Set<String> CLAUSES = Set.of("order", "group", "having", "limit", "procedure", "into", "where",
+    private static final Set<String> CLAUSES = set("order", "group", "having", "limit", "procedure", "into", "where",
             "waitfor", "union", "offset", "fetch", "for", "returning", "collate", "escape");
-    private static final Set<String> STATEMENTS = Set.of("select", "insert", "update", "delete", "drop", "create",
+    private static final Set<String> STATEMENTS = set("select", "insert", "update", "delete", "drop", "create",
             "alter", "truncate", "exec", "execute", "declare", "shutdown", "waitfor", "grant", "revoke", "rename",
             "replace", "load", "call", "set", "begin", "if", "handler", "copy", "merge", "use", "show", "do");
     /** Functions whose call is an attack on its own: time delays, error-based extraction, file and OS access. */
-    private static final Set<String> DANGEROUS = Set.of("sleep", "benchmark", "pg_sleep", "dbms_lock.sleep",
+    private static final Set<String> DANGEROUS = set("sleep", "benchmark", "pg_sleep", "dbms_lock.sleep",
             "sys.dbms_lock.sleep", "extractvalue", "updatexml", "load_file", "xp_cmdshell", "master..xp_cmdshell",
             "master.dbo.xp_cmdshell", "sys_eval", "sys_exec", "utl_inaddr.get_host_address", "utl_http.request",
             "dbms_pipe.receive_message", "randomblob", "gtid_subset", "name_const", "xp_dirtree",
             "master..xp_dirtree", "xp_fileexist", "sp_oacreate", "sp_executesql", "pg_read_file", "lo_import",
             "dblink", "dbms_xmlgen.getxml", "ctxsys.drithsx.sn", "pg_sleep_for");
     /** SQL functions an attacker uses to build conditions; a call to one joined by a logic operator counts. */
-    private static final Set<String> FUNCTIONS = Set.of("ascii", "ord", "char", "chr", "nchar", "concat", "concat_ws",
+    private static final Set<String> FUNCTIONS = set("ascii", "ord", "char", "chr", "nchar", "concat", "concat_ws",
             "group_concat", "substring", "substr", "mid", "left", "right", "length", "len", "count", "hex", "unhex",
             "bin", "if", "ifnull", "isnull", "nullif", "coalesce", "case", "cast", "convert", "md5", "sha1", "sha2",
             "version", "database", "user", "current_user", "system_user", "schema", "floor", "rand", "row",
@@ -56,7 +56,7 @@ public final class SqliDetector {
             "load_file", "randomblob", "hextoraw", "rawtohex", "dbms_random.value", "unistr", "any", "all", "some",
             "export_set", "field", "find_in_set", "ascii_str", "xmltype", "sqlite_version", "regexp_like",
             "pg_read_file", "chr", "sign", "abs", "mod", "power");
-    private static final Set<String> SYSTEM_TABLES = Set.of("information_schema.tables", "information_schema.columns",
+    private static final Set<String> SYSTEM_TABLES = set("information_schema.tables", "information_schema.columns",
             "information_schema.schemata", "information_schema.routines", "mysql.user", "sysobjects", "syscolumns",
             "sys.objects", "sys.tables", "sys.columns", "master..sysdatabases", "master.dbo.sysdatabases",
             "pg_catalog.pg_tables", "pg_tables", "pg_user", "pg_shadow", "sqlite_master", "sqlite_schema",
@@ -113,8 +113,10 @@ public final class SqliDetector {
         }
         Tok a = t.get(i);
         switch (a.type()) {
-            case COMMENT:
-                return "string-break+comment";
+            case COMMENT: {
+                String broken = t.get(0).text();
+                return broken.indexOf('\'') >= 0 || broken.indexOf('"') >= 0 ? null : "string-break+comment";
+            }
             case SEMI:
                 if (i + 1 >= t.size() || t.get(i + 1).type() == Type.COMMENT || statement(t, i + 1)) {
                     return i + 1 >= t.size() ? null : "string-break+stacked";
@@ -163,41 +165,43 @@ public final class SqliDetector {
             return false;
         }
         Tok v = t.get(j);
-        Tok next = j + 1 < t.size() ? t.get(j + 1) : null;
+        int k = j + 1;
+        while (k < t.size() && t.get(k).type() == Type.RPAREN) {
+            k++;
+        }
+        Tok next = k < t.size() ? t.get(k) : null;
+        boolean cmp = next != null && compare(next);
+        boolean ends = next == null || next.type() == Type.COMMENT || next.type() == Type.SEMI;
         switch (v.type()) {
             case NUM:
                 if (afterBreak) {
                     return true;
                 }
-                return next != null && (compare(next) || next.type() == Type.COMMENT) && operand(t, j + 2, false);
+                return (cmp && operand(t, k + 1, false)) || (next != null && next.type() == Type.COMMENT);
             case STR:
                 if (next == null) {
-                    return afterBreak && !v.closed();
+                    return afterBreak && !v.closed() && v.text().chars().noneMatch(Character::isWhitespace);
                 }
-                return compare(next) || next.type() == Type.COMMENT || next.type() == Type.SEMI
-                        || (LOGIC.contains(next.text()) && afterBreak);
+                return cmp || next.type() == Type.COMMENT || next.type() == Type.SEMI
+                        || (afterBreak && (LOGIC.contains(next.text()) || ARITH.contains(next.text())));
             case VAR:
                 return true;
             case WORD:
-                if (next != null && next.type() == Type.LPAREN) {
+                if (next != null && next.type() == Type.LPAREN && k == j + 1) {
                     return FUNCTIONS.contains(v.text()) || DANGEROUS.contains(v.text()) || afterBreak;
                 }
                 if (CONSTANTS.contains(v.text()) || v.text().equals("exists")) {
-                    return afterBreak || (next != null && compare(next));
+                    return afterBreak || cmp || (next != null && next.type() == Type.COMMENT);
                 }
                 if (v.text().equals("select")) {
                     return select(t, j);
                 }
-                if (next != null && compare(next)) {
-                    Tok w = j + 2 < t.size() ? t.get(j + 2) : null;
-                    if (w == null) {
-                        return afterBreak;
-                    }
+                if (cmp) {
                     if (afterBreak) {
-                        return w.type() != Type.WORD || !Character.isLetter(w.text().charAt(0)) || w.text().equals(v.text())
-                                || j + 3 >= t.size() || t.get(j + 3).type() == Type.COMMENT || LOGIC.contains(t.get(j + 3).text());
+                        return true;
                     }
-                    return w.type() == Type.NUM || w.type() == Type.STR || w.text().equals(v.text()) || w.type() == Type.VAR;
+                    Tok w = k + 1 < t.size() ? t.get(k + 1) : null;
+                    return w != null && (w.type() == Type.STR || w.text().equals(v.text()) || w.type() == Type.VAR);
                 }
                 return afterBreak && next != null && next.type() == Type.COMMENT;
             default:
@@ -413,6 +417,13 @@ public final class SqliDetector {
                         return "stacked-query";
                     }
                     break;
+                case VAR:
+                    if (a.text().startsWith("@@") && a.text().length() > 3 && (i == start
+                            || t.get(i - 1).type() == Type.OP || t.get(i - 1).type() == Type.LPAREN
+                            || t.get(i - 1).type() == Type.COMMA || t.get(i - 1).is("select"))) {
+                        return "system-variable";
+                    }
+                    break;
                 default:
                     break;
             }
@@ -445,5 +456,9 @@ public final class SqliDetector {
                 || a.type() == Type.OP
                 || (a.type() == Type.WORD && j + 1 < t.size() && (t.get(j + 1).type() == Type.LPAREN
                 || t.get(j + 1).type() == Type.COMMA));
+    }
+
+    private static Set<String> set(String... items) {
+        return Set.copyOf(java.util.Arrays.asList(items));
     }
 }

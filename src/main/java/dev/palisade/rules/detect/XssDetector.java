@@ -26,20 +26,20 @@ import dev.palisade.rules.transform.Transforms;
  */
 public final class XssDetector {
 
-    private static final Set<String> TAGS = Set.of("script", "iframe", "frame", "frameset", "object", "embed", "applet",
+    private static final Set<String> TAGS = set("script", "iframe", "frame", "frameset", "object", "embed", "applet",
             "base", "meta", "style", "xml", "import", "vmlframe", "portal", "layer", "ilayer", "bgsound", "link",
             "isindex", "xss", "animate", "set", "handler", "listener", "template");
-    private static final Set<String> SCRIPT_SCHEMES = Set.of("javascript:", "vbscript:", "livescript:", "mocha:",
+    private static final Set<String> SCRIPT_SCHEMES = set("javascript:", "vbscript:", "livescript:", "mocha:",
             "data:text/html", "data:image/svg+xml", "data:application/xhtml+xml", "data:text/xml",
             "data:application/x-javascript", "data:text/javascript", "data:application/javascript");
-    private static final Set<String> GLOBALS = Set.of("alert", "prompt", "confirm", "eval", "fetch", "import",
+    private static final Set<String> GLOBALS = set("alert", "prompt", "confirm", "eval", "fetch", "import",
             "settimeout", "setinterval", "function", "document", "window", "top", "self", "parent", "this",
             "location", "atob", "string", "console", "xmlhttprequest", "navigator", "globalthis", "frames", "opener",
             "constructor", "open", "print", "onerror", "history", "localstorage", "sessionstorage", "unescape",
             "decodeuricomponent", "reflect", "object", "array", "jquery", "$", "postmessage", "write", "writeln",
             "new", "throw", "void", "typeof", "delete", "with", "content", "url", "uneval", "tostring",
             "execscript", "msgbox", "src", "innerhtml", "outerhtml", "cookie", "domain");
-    private static final Set<String> CALL_SINKS = Set.of("alert", "prompt", "confirm", "eval", "settimeout",
+    private static final Set<String> CALL_SINKS = set("alert", "prompt", "confirm", "eval", "settimeout",
             "setinterval", "function", "fetch", "import", "execscript", "msgbox", "uneval", "document.write",
             "document.writeln", "window.open", "window.location", "document.location", "top.location");
 
@@ -259,6 +259,28 @@ public final class XssDetector {
             }
             i = s.indexOf("on", i + 2);
         }
+        return styleBreak(s);
+    }
+
+    /** A quote that closes an attribute followed by a style attribute carrying script. */
+    private static String styleBreak(String s) {
+        String l = s.toLowerCase(Locale.ROOT);
+        int i = l.indexOf("style");
+        while (i >= 0) {
+            int p = i - 1;
+            while (p >= 0 && isTagSpace(l.charAt(p))) {
+                p--;
+            }
+            int e = i + 5;
+            while (e < l.length() && isTagSpace(l.charAt(e))) {
+                e++;
+            }
+            if (p >= 0 && (l.charAt(p) == '"' || l.charAt(p) == '\'' || l.charAt(p) == '/') && e < l.length()
+                    && l.charAt(e) == '=' && dangerousStyle(HTML.apply(s.substring(e + 1)))) {
+                return "attribute-break";
+            }
+            i = l.indexOf("style", i + 5);
+        }
         return null;
     }
 
@@ -306,8 +328,9 @@ public final class XssDetector {
             }
             int idStart = j;
             while (j < n && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_' || s.charAt(j) == '$'
-                    || s.charAt(j) == '.' || s.charAt(j) == '[' || s.charAt(j) == ']' || s.charAt(j) == '"'
-                    && j > idStart && s.charAt(j - 1) == '[')) {
+                    || s.charAt(j) == '.' || s.charAt(j) == '[' || s.charAt(j) == ']'
+                    || (s.charAt(j) == '"' || s.charAt(j) == '\'' || s.charAt(j) == '`') && j > idStart
+                    && s.charAt(j - 1) == '[')) {
                 j++;
             }
             if (j == idStart) {
@@ -409,5 +432,9 @@ public final class XssDetector {
 
     private static boolean isTagSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b || c == 0;
+    }
+
+    private static Set<String> set(String... items) {
+        return Set.copyOf(java.util.Arrays.asList(items));
     }
 }

@@ -10,6 +10,7 @@ public final class Transforms {
 
     private static final List<Transform> ALL = List.of(
             new UrlDecode(),
+            new FormDecode(),
             new HtmlDecode(),
             new JsDecode(),
             new Base64Decode(),
@@ -19,6 +20,7 @@ public final class Transforms {
             new RemoveNulls(),
             new RemoveWhitespace(),
             new CompressWhitespace(),
+            new CmdLine(),
             new RemoveComments(),
             new Trim());
 

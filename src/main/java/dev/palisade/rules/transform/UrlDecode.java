@@ -3,9 +3,11 @@ package dev.palisade.rules.transform;
 /**
  * {@code url_decode}: percent-decoding repeated until the value stops changing (at most
  * {@value #MAX_ROUNDS} rounds), so double and triple encoding cannot hide a payload. Also decodes IIS
- * {@code %uXXXX}, turns '+' into a space, and reads decoded bytes as lenient UTF-8: overlong forms such
+ * {@code %uXXXX}, and reads decoded bytes as lenient UTF-8: overlong forms such
  * as {@code %c0%af} become the ASCII character they spell ('/'), and bytes that are not UTF-8 are kept
- * as Latin-1 characters. An invalid escape stays as written.
+ * as Latin-1 characters. An invalid escape stays as written. A '+' stays a '+': arguments are already
+ * form-decoded once when they are split, and in a path '+' is literal; use {@code form_decode} for a
+ * value that is still form-encoded (cookies read by PHP, for example).
  */
 public final class UrlDecode implements Transform {
 
@@ -20,7 +22,7 @@ public final class UrlDecode implements Transform {
     public String apply(String v) {
         String cur = v;
         for (int i = 0; i < MAX_ROUNDS; i++) {
-            String next = decodeOnce(cur, true);
+            String next = decodeOnce(cur, false);
             if (next.equals(cur)) {
                 break;
             }
