@@ -15,7 +15,7 @@ public record Rule(String id, String message, String file, int line, Expr when, 
     /** Whether any target of this rule reads the request body. */
     public boolean readsBody() {
         boolean[] reads = {false};
-        when.targets(t -> reads[0] |= t.field().readsBody());
+        when.targets(t -> reads[0] |= t.readsBody());
         return reads[0];
     }
 }

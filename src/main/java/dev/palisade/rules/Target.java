@@ -15,7 +15,7 @@ import dev.palisade.rules.transform.Transform;
 public final class Target {
 
     /** What this node of the target does. */
-    public enum Kind { FIELD, TRANSFORM, LENGTH, COUNT }
+    public enum Kind { FIELD, TRANSFORM, LENGTH, COUNT, UNION }
 
     private final Kind kind;
     private final Field field;
@@ -23,15 +23,31 @@ public final class Target {
     private final Transform transform;
     private final Target inner;
     private final String key;
+    private final List<Target> members;
     private int slot = -1;
 
     private Target(Kind kind, Field field, String fieldName, Transform transform, Target inner, String key) {
+        this(kind, field, fieldName, transform, inner, key, List.of());
+    }
+
+    private Target(Kind kind, Field field, String fieldName, Transform transform, Target inner, String key,
+                   List<Target> members) {
         this.kind = kind;
         this.field = field;
         this.fieldName = fieldName;
         this.transform = transform;
         this.inner = inner;
         this.key = key;
+        this.members = List.copyOf(members);
+    }
+
+    /** {@code any(a, b, ...)}: the values of every member, in order, so one condition covers several fields. */
+    public static Target union(List<Target> members) {
+        StringBuilder k = new StringBuilder("any(");
+        for (int i = 0; i < members.size(); i++) {
+            k.append(i == 0 ? "" : ", ").append(members.get(i).key);
+        }
+        return new Target(Kind.UNION, null, null, null, null, k.append(')').toString(), members);
     }
 
     public static Target field(Field f, String name) {
@@ -65,8 +81,21 @@ public final class Target {
         return inner;
     }
 
+    /** The field this target reads; for {@code any(...)}, the first member's. */
     public Field field() {
-        return kind == Kind.FIELD ? field : inner.field();
+        return kind == Kind.FIELD ? field : kind == Kind.UNION ? members.get(0).field() : inner.field();
+    }
+
+    /** Whether this target reads the request body. */
+    public boolean readsBody() {
+        switch (kind) {
+            case FIELD:
+                return field.readsBody();
+            case UNION:
+                return members.stream().anyMatch(Target::readsBody);
+            default:
+                return inner.readsBody();
+        }
     }
 
     int slot() {
@@ -77,6 +106,9 @@ public final class Target {
     void assignSlots(java.util.Map<String, Integer> slots) {
         if (inner != null) {
             inner.assignSlots(slots);
+        }
+        for (Target m : members) {
+            m.assignSlots(slots);
         }
         slot = slots.computeIfAbsent(key, k -> slots.size());
     }
@@ -101,6 +133,13 @@ public final class Target {
                 for (Value v : in) {
                     String t = transform.apply(v.text());
                     out.add(t == v.text() ? v : new Value(v.name(), t));
+                }
+                return out;
+            }
+            case UNION: {
+                List<Value> out = new ArrayList<>();
+                for (Target m : members) {
+                    out.addAll(m.values(ev));
                 }
                 return out;
             }

@@ -95,7 +95,9 @@ final class Corpus {
                 reqs.add("GET /item ; User-Agent: " + UA + " ; Cookie: data="
                         + java.util.Base64.getEncoder().encodeToString(p.getBytes(StandardCharsets.UTF_8)));
             }
-            if (header && !(" " + p + " ").contains(" ; ") && !p.startsWith(";")) {
+            // a URL or an XML document in a User-Agent attacks nothing, so those stay out of the header placement
+            if (header && !(" " + p + " ").contains(" ; ") && !p.startsWith(";") && !p.matches("^[a-z]+://.*")
+                    && !p.startsWith("<?xml") && !p.startsWith("<!DOCTYPE")) {
                 reqs.add("GET /item ; User-Agent: " + UA + " " + p);
             }
             if (path && (p.startsWith("/") || p.contains(".."))) {

@@ -72,6 +72,18 @@ public final class SqliDetector {
 
     /** A short reason naming the shape found ("string-break+logic", "union-select"), or null for none. */
     public static String reason(String value) {
+        if (value == null) {
+            return null;
+        }
+        String r = once(value);
+        if (r == null && value.indexOf('+') >= 0 && value.indexOf(' ') < 0) {
+            r = once(value.replace('+', ' '));
+        }
+        return r;
+    }
+
+    /** Judges {@code value} as it is; {@link #reason} also tries it as form-encoded ('+' for a space). */
+    private static String once(String value) {
         if (value == null || value.length() < 2) {
             return null;
         }

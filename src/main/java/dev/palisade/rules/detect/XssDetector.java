@@ -57,6 +57,18 @@ public final class XssDetector {
 
     /** A short reason ("tag:script", "event-handler", "js-url", "js-break"), or null for none. */
     public static String reason(String s) {
+        if (s == null) {
+            return null;
+        }
+        String r = once(s);
+        if (r == null && s.indexOf('+') >= 0 && s.indexOf(' ') < 0) {
+            r = once(s.replace('+', ' '));
+        }
+        return r;
+    }
+
+    /** Judges {@code s} as it is; {@link #reason} also tries it as form-encoded ('+' for a space). */
+    private static String once(String s) {
         if (s == null || s.length() < 3) {
             return null;
         }

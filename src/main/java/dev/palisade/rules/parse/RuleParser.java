@@ -411,6 +411,17 @@ public final class RuleParser {
             throw new ParseError(name, "expected a field such as path, args or header(\"Host\"), found " + name.describe());
         }
         String n = name.text();
+        if (n.equals("any") && lex.peek().is("(")) {
+            Token open = lex.next();
+            List<Target> members = new ArrayList<>();
+            members.add(target(depth + 1));
+            while (lex.peek().is(",")) {
+                lex.next();
+                members.add(target(depth + 1));
+            }
+            close(open);
+            return members.size() == 1 ? members.get(0) : Target.union(members);
+        }
         if (lex.peek().is("(")) {
             Token open = lex.next();
             Field f = Field.byName(n);
@@ -437,7 +448,7 @@ public final class RuleParser {
             Transform t = Transforms.byName(n);
             if (t == null) {
                 problem(name, "unknown transform '" + n + "' (expected one of: " + String.join(", ", Transforms.names())
-                        + ", length, count)");
+                        + ", length, count, any)");
                 return inner;
             }
             return Target.transform(t, inner);

@@ -4,7 +4,8 @@ package dev.palisade.rules.transform;
  * {@code cmd_line}: undoes the tricks that keep a shell command working while hiding it from a matcher:
  * lowercases; drops backslashes, quotes and carets ({@code c\a't'}, {@code w^h^o^a^m^i}); turns
  * {@code $IFS}, {@code ${IFS}} and {@code $IFS$9} into a space; drops {@code $@} and {@code $*};
- * turns brace lists ({@code {cat,/etc/passwd}}) into words; collapses runs of spaces and tabs.
+ * turns brace lists ({@code {cat,/etc/passwd}}) into words; collapses runs of spaces and tabs; reads
+ * '+' as a space in a value that has no space at all (it is still form-encoded).
  */
 final class CmdLine implements Transform {
 
@@ -16,6 +17,9 @@ final class CmdLine implements Transform {
     @Override
     public String apply(String v) {
         String s = v.toLowerCase(java.util.Locale.ROOT);
+        if (s.indexOf('+') >= 0 && s.indexOf(' ') < 0 && s.indexOf('\t') < 0) {
+            s = s.replace('+', ' ');
+        }
         StringBuilder out = new StringBuilder(s.length());
         int braces = 0;
         int n = s.length();

@@ -5,9 +5,10 @@ package dev.palisade.rules.transform;
  * {@value #MAX_ROUNDS} rounds), so double and triple encoding cannot hide a payload. Also decodes IIS
  * {@code %uXXXX}, and reads decoded bytes as lenient UTF-8: overlong forms such
  * as {@code %c0%af} become the ASCII character they spell ('/'), and bytes that are not UTF-8 are kept
- * as Latin-1 characters. An invalid escape stays as written. A '+' stays a '+': arguments are already
- * form-decoded once when they are split, and in a path '+' is literal; use {@code form_decode} for a
- * value that is still form-encoded (cookies read by PHP, for example).
+ * as Latin-1 characters. An invalid escape stays as written. A '+' stays a '+' (arguments are already
+ * form-decoded once when they are split, and in a path '+' is literal) unless the value still reads as
+ * form-encoded, with %XX escapes and no literal space, as a doubly encoded argument does. Use
+ * {@code form_decode} for a value that is form-encoded once (cookies read by PHP, for example).
  */
 public final class UrlDecode implements Transform {
 
@@ -22,13 +23,29 @@ public final class UrlDecode implements Transform {
     public String apply(String v) {
         String cur = v;
         for (int i = 0; i < MAX_ROUNDS; i++) {
-            String next = decodeOnce(cur, false);
+            String next = decodeOnce(cur, stillFormEncoded(cur));
             if (next.equals(cur)) {
                 break;
             }
             cur = next;
         }
         return cur.equals(v) ? v : cur;
+    }
+
+    /**
+     * Whether a value reads as form-encoded text one level down: it holds a %XX escape and no literal
+     * space, so a '+' in it stands for a space (double form-encoding), not for a plus sign.
+     */
+    static boolean stillFormEncoded(String s) {
+        if (s.indexOf(' ') >= 0 || s.indexOf('+') < 0) {
+            return false;
+        }
+        for (int i = s.indexOf('%'); i >= 0 && i + 2 < s.length(); i = s.indexOf('%', i + 1)) {
+            if (hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One round of percent-decoding; returns {@code s} itself when it holds nothing to decode. */
