@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ public final class BanList {
 
     private record Entry(String reason, int strike, long durationNanos, long untilNanos) {}
 
+    private static final int LOG_PER_SECOND = 20;
+
     private final GuardConfig.Bans config;
     private final int ipv6Prefix;
     private final Ticker ticker;
@@ -46,6 +49,9 @@ public final class BanList {
     private final Cache<InetAddress, Integer> strikes;
     private final LongAdder issued = new LongAdder();
     private final LongAdder violationCount = new LongAdder();
+    private final AtomicLong logSecond = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicInteger loggedThisSecond = new AtomicInteger();
+    private final AtomicInteger notLogged = new AtomicInteger();
 
     public BanList(GuardConfig.Bans config, int ipv6Prefix) {
         this(config, ipv6Prefix, Ticker.systemTicker());
@@ -57,6 +63,7 @@ public final class BanList {
         this.ticker = ticker;
         long windowNanos = config.window().toNanos();
         this.violations = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .maximumSize(config.maxEntries())
                 .ticker(ticker)
                 .expireAfter(new Expiry<InetAddress, AtomicInteger>() {
@@ -78,6 +85,7 @@ public final class BanList {
                 })
                 .build();
         this.bans = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .maximumSize(config.maxEntries())
                 .ticker(ticker)
                 .expireAfter(new Expiry<InetAddress, Entry>() {
@@ -98,6 +106,7 @@ public final class BanList {
                 })
                 .build();
         this.strikes = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .maximumSize(config.maxEntries())
                 .ticker(ticker)
                 .expireAfterWrite(config.forgetAfter().toNanos(), TimeUnit.NANOSECONDS)
@@ -161,9 +170,29 @@ public final class BanList {
         bans.put(key, e);
         issued.increment();
         String who = AddressKey.format(key, ipv6Prefix);
-        log.warn("banned {} for {} (strike {}): {}", who, dev.palisade.config.Durations.format(Duration.ofNanos(durationNanos)),
-                strike, reason);
+        if (mayLog(now)) {
+            log.warn("banned {} for {} (strike {}): {}", who, dev.palisade.config.Durations.format(Duration.ofNanos(durationNanos)),
+                    strike, reason);
+        }
         return new Ban(who, reason, strike, Duration.ofNanos(durationNanos), Duration.ofNanos(durationNanos));
+    }
+
+    /** At most {@value #LOG_PER_SECOND} ban lines a second, so a flood from many addresses cannot flood the log. */
+    private boolean mayLog(long now) {
+        long second = now / 1_000_000_000L;
+        long seen = logSecond.get();
+        if (seen != second && logSecond.compareAndSet(seen, second)) {
+            loggedThisSecond.set(0);
+            int skipped = notLogged.getAndSet(0);
+            if (skipped > 0) {
+                log.warn("{} more addresses were banned in the previous second (not logged one by one)", skipped);
+            }
+        }
+        if (loggedThisSecond.incrementAndGet() <= LOG_PER_SECOND) {
+            return true;
+        }
+        notLogged.incrementAndGet();
+        return false;
     }
 
     /** Lifts a ban; returns whether there was one. The strike count is kept. */
@@ -182,6 +211,7 @@ public final class BanList {
 
     /** The current bans, longest remaining first. */
     public List<Ban> list() {
+        bans.cleanUp();
         long now = ticker.read();
         List<Ban> out = new ArrayList<>();
         bans.asMap().forEach((k, e) -> {
@@ -197,6 +227,7 @@ public final class BanList {
 
     /** Bans in force (approximate: expired entries may linger until Caffeine's next maintenance). */
     public long size() {
+        bans.cleanUp();
         return bans.estimatedSize();
     }
 

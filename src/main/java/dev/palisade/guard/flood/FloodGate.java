@@ -74,6 +74,7 @@ public final class FloodGate implements ConnectionGate {
         long refillNanos = Math.max(TimeUnit.SECONDS.toNanos(1),
                 TimeUnit.SECONDS.toNanos(1) * config.newConnectionsBurst() / config.newConnectionsPerSecond());
         this.buckets = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .maximumSize(config.maxTrackedAddresses())
                 .expireAfterAccess(refillNanos, TimeUnit.NANOSECONDS)
                 .ticker(ticker)

@@ -52,6 +52,7 @@ public final class LocalRateLimitStore implements RateLimitStore {
             idleNanos = Math.max(idleNanos, fill);
         }
         Cache<String, Bucket> buckets = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .maximumSize(policy.maxKeys())
                 .expireAfterAccess(idleNanos, TimeUnit.NANOSECONDS)
                 .ticker(ticker)
