@@ -195,6 +195,24 @@ public final class BanList {
         return false;
     }
 
+    /**
+     * Copies the bans and strike counts of {@code old} into this list, for a reload that changed the ban
+     * settings: nobody is unbanned by a reload.
+     */
+    public void takeOver(BanList old) {
+        if (old == this) {
+            return;
+        }
+        long now = ticker.read();
+        old.bans.asMap().forEach((k, e) -> {
+            long left = e.untilNanos - old.ticker.read();
+            if (left > 0) {
+                bans.put(k, new Entry(e.reason, e.strike, e.durationNanos, now + left));
+            }
+        });
+        strikes.putAll(old.strikes.asMap());
+    }
+
     /** Lifts a ban; returns whether there was one. The strike count is kept. */
     public boolean unban(InetAddress address) {
         InetAddress key = AddressKey.of(address, ipv6Prefix);

@@ -44,10 +44,10 @@ public final class FloodGate implements ConnectionGate {
     private final AddressSet allow;
     private final TimeMeter meter;
     private final Cache<InetAddress, Bucket> buckets;
-    private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
-    private final AtomicInteger total = new AtomicInteger();
-    private final LongAdder admitted = new LongAdder();
-    private final LongAdder[] refused = new LongAdder[Refusal.values().length];
+    private final ConcurrentHashMap<InetAddress, Integer> open;
+    private final AtomicInteger total;
+    private final LongAdder admitted;
+    private final LongAdder[] refused;
 
     /** A gate on the system clock. */
     public FloodGate(GuardConfig.Gate config, BanList bans, DenyList deny) {
@@ -55,7 +55,21 @@ public final class FloodGate implements ConnectionGate {
     }
 
     public FloodGate(GuardConfig.Gate config, BanList bans, DenyList deny, Ticker ticker) {
+        this(config, bans, deny, ticker, null);
+    }
+
+    /**
+     * A gate that takes over the open-connection counts and the counters of {@code previous} (on reload), so
+     * connections admitted by the old gate still count against the new limits and are released into the
+     * same counts when they close. The counts are carried over only when the IPv6 prefix is unchanged.
+     */
+    public FloodGate(GuardConfig.Gate config, BanList bans, DenyList deny, Ticker ticker, FloodGate previous) {
         this.config = config;
+        boolean carry = previous != null && previous.config.ipv6Prefix() == config.ipv6Prefix();
+        this.open = carry ? previous.open : new ConcurrentHashMap<>();
+        this.total = carry ? previous.total : new AtomicInteger();
+        this.admitted = carry ? previous.admitted : new LongAdder();
+        this.refused = carry ? previous.refused : new LongAdder[Refusal.values().length];
         this.bans = bans;
         this.deny = deny == null ? DenyList.of(config.deny()) : deny;
         this.allow = new AddressSet(config.allow());
@@ -80,14 +94,10 @@ public final class FloodGate implements ConnectionGate {
                 .ticker(ticker)
                 .build();
         for (int i = 0; i < refused.length; i++) {
-            refused[i] = new LongAdder();
+            if (refused[i] == null) {
+                refused[i] = new LongAdder();
+            }
         }
-    }
-
-    /** Builds the gate and its ban list from the config, reading the deny file now. */
-    public static FloodGate from(GuardConfig guard) throws dev.palisade.config.ConfigException {
-        BanList bans = new BanList(guard.bans(), guard.gate().ipv6Prefix());
-        return new FloodGate(guard.gate(), bans, DenyList.load(guard.gate().deny(), guard.gate().denyFile()));
     }
 
     @Override
