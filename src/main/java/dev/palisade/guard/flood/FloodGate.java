@@ -160,9 +160,9 @@ public final class FloodGate implements ConnectionGate {
     @Override
     public void release(InetAddress address) {
         total.decrementAndGet();
-        if (!allow.contains(address)) {
-            decrement(AddressKey.of(address, config.ipv6Prefix()));
-        }
+        // Allowlisted connections never made an entry; decrementing anyway keeps the counts right when a
+        // reload changed the allowlist while connections were open.
+        decrement(AddressKey.of(address, config.ipv6Prefix()));
     }
 
     private void decrement(InetAddress key) {
