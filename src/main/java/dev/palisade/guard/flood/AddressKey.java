@@ -1,5 +1,6 @@
 package dev.palisade.guard.flood;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -15,10 +16,10 @@ public final class AddressKey {
 
     /** The counting key for {@code address}: itself for IPv4, the masked prefix for IPv6. */
     public static InetAddress of(InetAddress address, int ipv6Prefix) {
-        byte[] b = address.getAddress();
-        if (b.length == 4 || ipv6Prefix >= 128) {
+        if (address instanceof Inet4Address || ipv6Prefix >= 128) {
             return address;
         }
+        byte[] b = address.getAddress();
         for (int i = 0; i < 16; i++) {
             int bits = Math.max(0, Math.min(8, ipv6Prefix - i * 8));
             b[i] = (byte) (b[i] & ((0xff << (8 - bits)) & 0xff));
