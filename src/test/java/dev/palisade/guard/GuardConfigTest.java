@@ -250,6 +250,23 @@ class GuardConfigTest {
     }
 
     @Test
+    void limitMappingsAreCheckedKeyByKey() {
+        List<ConfigProblem> ps = problems("""
+                guard:
+                  rate_limits:
+                    - name: api
+                      limits:
+                        - {requests: 10, per: 1s, brust: 20}
+                        - {requests: 10, per: 0s}
+                        - {per: 1s}
+                """);
+        String t = text(ps);
+        assertTrue(t.contains("palisade.yaml:10: guard.rate_limits[0].limits[0].brust: unknown key"), t);
+        assertTrue(t.contains("palisade.yaml:11: guard.rate_limits[0].limits[1]: per: 0s (expected: > 0)"), t);
+        assertTrue(t.contains("palisade.yaml:12: guard.rate_limits[0].limits[2]: requests: missing"), t);
+    }
+
+    @Test
     void limitShortFormsParse() {
         assertEquals(Limit.of(100, Duration.ofSeconds(1)), Limit.parse("100/s"));
         assertEquals(Limit.of(2000, Duration.ofMinutes(1)), Limit.parse("2000/min"));
