@@ -44,6 +44,8 @@ public final class FloodGate implements ConnectionGate {
     private final AddressSet allow;
     private final TimeMeter meter;
     private final Cache<InetAddress, Bucket> buckets;
+    private final String rateReason;
+    private final String capReason;
     private final ConcurrentHashMap<InetAddress, Integer> open;
     private final AtomicInteger total;
     private final LongAdder admitted;
@@ -71,6 +73,8 @@ public final class FloodGate implements ConnectionGate {
         this.admitted = carry ? previous.admitted : new LongAdder();
         this.refused = carry ? previous.refused : new LongAdder[Refusal.values().length];
         this.bans = bans;
+        this.rateReason = "new connections over " + config.newConnectionsPerSecond() + "/s";
+        this.capReason = "more than " + config.maxConnectionsPerAddress() + " concurrent connections";
         this.deny = deny == null ? DenyList.of(config.deny()) : deny;
         this.allow = new AddressSet(config.allow());
         this.meter = new TimeMeter() {
@@ -132,7 +136,7 @@ public final class FloodGate implements ConnectionGate {
         }
         InetAddress key = AddressKey.of(address, config.ipv6Prefix());
         if (!buckets.get(key, k -> newBucket()).tryConsume(1)) {
-            bans.recordViolation(key, "new connections over " + config.newConnectionsPerSecond() + "/s");
+            bans.recordViolation(key, rateReason);
             return Refusal.RATE;
         }
         int cap = config.maxConnectionsPerAddress();
@@ -146,7 +150,7 @@ public final class FloodGate implements ConnectionGate {
             return c + 1;
         });
         if (!room[0]) {
-            bans.recordViolation(key, "more than " + cap + " concurrent connections");
+            bans.recordViolation(key, capReason);
             return Refusal.PER_ADDRESS;
         }
         if (total.incrementAndGet() > config.maxConnections()) {

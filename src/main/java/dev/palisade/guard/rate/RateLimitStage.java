@@ -39,6 +39,7 @@ public final class RateLimitStage implements RequestStage {
         final RateLimitStore.Limiter limiter;
         final long quota;
         final long windowSeconds;
+        final String reason;
         final LongAdder allowed = new LongAdder();
         final LongAdder limited = new LongAdder();
 
@@ -49,6 +50,7 @@ public final class RateLimitStage implements RequestStage {
             GuardConfig.Limit first = config.limits().get(0);
             this.quota = first.requests();
             this.windowSeconds = Math.max(1, (first.per().toMillis() + 999) / 1000);
+            this.reason = "over rate limit '" + config.name() + "'";
         }
     }
 
@@ -105,7 +107,7 @@ public final class RateLimitStage implements RequestStage {
             }
             p.limited.increment();
             if (p.config.ban() && bans != null) {
-                bans.recordViolation(ex.client().address(), "over rate limit '" + p.config.name() + "'");
+                bans.recordViolation(ex.client().address(), p.reason);
             }
             if (p.config.detectOnly()) {
                 ex.attrs().put(GuardAttrs.RATE_LIMIT_DETECTED, p.config.name());
@@ -116,7 +118,7 @@ public final class RateLimitStage implements RequestStage {
             }
             ex.attrs().put(GuardAttrs.RATE_LIMIT, status);
             ex.attrs().put(GuardAttrs.RETRY_AFTER, Math.max(1, reset));
-            return new Verdict.Respond(429, "over rate limit '" + p.config.name() + "'", p.config.name());
+            return new Verdict.Respond(429, p.reason, p.config.name());
         }
         if (tightest != null) {
             ex.attrs().put(GuardAttrs.RATE_LIMIT, tightest);
