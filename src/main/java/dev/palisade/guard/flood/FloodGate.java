@@ -14,6 +14,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 
@@ -43,6 +44,7 @@ public final class FloodGate implements ConnectionGate {
     private final DenyList deny;
     private final AddressSet allow;
     private final TimeMeter meter;
+    private final Bandwidth bandwidth;
     private final Cache<InetAddress, Bucket> buckets;
     private final String rateReason;
     private final String capReason;
@@ -88,6 +90,8 @@ public final class FloodGate implements ConnectionGate {
                 return false;
             }
         };
+        this.bandwidth = Bandwidth.builder().capacity(config.newConnectionsBurst())
+                .refillGreedy(config.newConnectionsPerSecond(), Duration.ofSeconds(1)).build();
         // An idle bucket is full again after burst / rate seconds; dropping it then loses nothing.
         long refillNanos = Math.max(TimeUnit.SECONDS.toNanos(1),
                 TimeUnit.SECONDS.toNanos(1) * config.newConnectionsBurst() / config.newConnectionsPerSecond());
@@ -174,12 +178,7 @@ public final class FloodGate implements ConnectionGate {
     }
 
     private Bucket newBucket() {
-        int rate = config.newConnectionsPerSecond();
-        int burst = config.newConnectionsBurst();
-        return Bucket.builder()
-                .addLimit(l -> l.capacity(burst).refillGreedy(rate, Duration.ofSeconds(1)))
-                .withCustomTimePrecision(meter)
-                .build();
+        return Bucket.builder().addLimit(bandwidth).withCustomTimePrecision(meter).build();
     }
 
     public BanList bans() {

@@ -1,11 +1,14 @@
 package dev.palisade.guard.rate;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
@@ -57,10 +60,14 @@ public final class LocalRateLimitStore implements RateLimitStore {
                 .expireAfterAccess(idleNanos, TimeUnit.NANOSECONDS)
                 .ticker(ticker)
                 .build();
+        List<Bandwidth> bandwidths = new ArrayList<>();
+        for (GuardConfig.Limit l : policy.limits()) {
+            bandwidths.add(Bandwidth.builder().capacity(l.burst()).refillGreedy(l.requests(), l.per()).build());
+        }
         return new Limiter() {
             @Override
             public Probe tryConsume(String key) {
-                ConsumptionProbe p = buckets.get(key, k -> newBucket(policy)).tryConsumeAndReturnRemaining(1);
+                ConsumptionProbe p = buckets.get(key, k -> newBucket(bandwidths)).tryConsumeAndReturnRemaining(1);
                 return new Probe(p.isConsumed(), p.getRemainingTokens(), p.isConsumed() ? 0 : p.getNanosToWaitForRefill(),
                         p.getNanosToWaitForReset());
             }
@@ -73,10 +80,10 @@ public final class LocalRateLimitStore implements RateLimitStore {
         };
     }
 
-    private Bucket newBucket(GuardConfig.RateLimitPolicy policy) {
+    private Bucket newBucket(List<Bandwidth> bandwidths) {
         LocalBucketBuilder b = Bucket.builder();
-        for (GuardConfig.Limit l : policy.limits()) {
-            b.addLimit(x -> x.capacity(l.burst()).refillGreedy(l.requests(), l.per()));
+        for (Bandwidth bw : bandwidths) {
+            b.addLimit(bw);
         }
         return b.withCustomTimePrecision(meter).build();
     }
