@@ -128,7 +128,7 @@ class GateSocketTest {
         InetAddress flooder = InetAddress.getByName("127.0.0.6");
         int opened = 0;
         int served = 0;
-        for (int i = 0; i < 2000 && !g.bans().isBanned(flooder); i++) {
+        for (int i = 0; i < 2000; i++) {
             connect("127.0.0.6");
             opened++;
             if (i % 100 == 0) {
@@ -139,6 +139,9 @@ class GateSocketTest {
             }
         }
         assertTrue(GuardServer.eventually(() -> g.bans().isBanned(flooder)), "banned after " + opened + " connections");
+        assertTrue(GuardServer.eventually(() -> g.refused(FloodGate.Refusal.BANNED) > 1000),
+                "after the ban, the flood is reset at the gate");
+        assertTrue(g.trackedAddresses() <= 2, "one bucket per address: " + g.trackedAddresses());
         assertTrue(g.refused() >= GuardConfig.Bans.DEFAULTS.afterViolations());
         assertTrue(g.openConnections(flooder) <= GuardConfig.Gate.DEFAULTS.maxConnectionsPerAddress());
         assertNull(greeting(connect("127.0.0.6")), "a banned address is reset");
