@@ -350,6 +350,19 @@ public record GuardConfig(boolean enabled, Gate gate, Bans bans, Slow slow, List
             routes = List.copyOf(routes == null ? List.of() : routes);
             hosts = lower(hosts);
             methods = upper(methods);
+            for (String h : hosts) {
+                boolean bracketed = h.startsWith("[") && h.endsWith("]");
+                if (h.isEmpty() || h.indexOf('/') >= 0 || (!bracketed && h.indexOf(':') >= 0)
+                        || (h.indexOf('*') >= 0 && !h.equals("*") && !(h.startsWith("*.") && h.indexOf('*', 1) < 0))) {
+                    throw new IllegalArgumentException("hosts: '" + h
+                            + "' can never match (expected: a host name without port, *.suffix or *)");
+                }
+            }
+            for (String m : methods) {
+                if (m.isEmpty() || !m.chars().allMatch(c -> c >= 'A' && c <= 'Z' || c == '-' || c == '_')) {
+                    throw new IllegalArgumentException("methods: '" + m + "' can never match (expected: e.g. GET, POST)");
+                }
+            }
             paths = List.copyOf(paths == null ? List.of() : paths);
             for (String p : paths) {
                 if (!p.startsWith("/")) {

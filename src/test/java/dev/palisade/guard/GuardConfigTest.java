@@ -267,6 +267,26 @@ class GuardConfigTest {
     }
 
     @Test
+    void scopesThatCanNeverMatchAreRefused() {
+        String t = text(problems("""
+                guard:
+                  rate_limits:
+                    - name: a
+                      limits: [10/s]
+                      hosts: ["example.com:8080"]
+                    - name: b
+                      limits: [10/s]
+                      methods: ["GET /"]
+                    - name: c
+                      limits: [10/s]
+                      paths: [login]
+                """));
+        assertTrue(t.contains("guard.rate_limits[0]: hosts: 'example.com:8080' can never match"), t);
+        assertTrue(t.contains("guard.rate_limits[1]: methods: 'GET /' can never match"), t);
+        assertTrue(t.contains("guard.rate_limits[2]: paths: 'login' (expected: a path prefix starting with /)"), t);
+    }
+
+    @Test
     void limitShortFormsParse() {
         assertEquals(Limit.of(100, Duration.ofSeconds(1)), Limit.parse("100/s"));
         assertEquals(Limit.of(2000, Duration.ofMinutes(1)), Limit.parse("2000/min"));
