@@ -62,6 +62,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
 
     private int scanned;
     private int lines;
+    private int headersFrom;
     private int leadingEmpty;
     private long headStart;
     private long idleSince;
@@ -178,7 +179,6 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         }
         int start = in.readerIndex();
         int end = in.writerIndex();
-        int limit = maxRequestLine + maxHeaderSize;
         int lineStart = start + scanned;
         while (true) {
             int lf = in.indexOf(lineStart, end, (byte) '\n');
@@ -186,8 +186,8 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
                 int pending = end - lineStart;
                 if (lines == 0 && pending > maxRequestLine) {
                     fail(in, out, ErrorKind.URI_TOO_LONG, "request line longer than " + maxRequestLine);
-                } else if (end - start > limit) {
-                    fail(in, out, ErrorKind.HEADERS_TOO_LARGE, "request head larger than " + limit);
+                } else if (lines > 0 && end - (start + headersFrom) > maxHeaderSize) {
+                    fail(in, out, ErrorKind.HEADERS_TOO_LARGE, "header section larger than " + maxHeaderSize);
                 }
                 scanned = lineStart - start;
                 return;
@@ -216,8 +216,10 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
                 fail(in, out, ErrorKind.URI_TOO_LONG, "request line longer than " + maxRequestLine);
                 return;
             }
-            if (lf + 1 - start > limit) {
-                fail(in, out, ErrorKind.HEADERS_TOO_LARGE, "request head larger than " + limit);
+            if (lines == 0) {
+                headersFrom = lf + 1 - start;
+            } else if (lf + 1 - (start + headersFrom) > maxHeaderSize) {
+                fail(in, out, ErrorKind.HEADERS_TOO_LARGE, "header section larger than " + maxHeaderSize);
                 return;
             }
             lines++;

@@ -76,6 +76,11 @@ public final class RawClient implements AutoCloseable {
         return h + new String(body, StandardCharsets.ISO_8859_1);
     }
 
+    /** Reads exactly {@code n} bytes. */
+    public String readExactly(int n) throws IOException {
+        return new String(socket.getInputStream().readNBytes(n), StandardCharsets.ISO_8859_1);
+    }
+
     public boolean closedByServer() throws IOException {
         try {
             return socket.getInputStream().read() < 0;
