@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
 
 import dev.palisade.config.ConfigException;
 import dev.palisade.config.GuardConfig;
@@ -139,6 +140,21 @@ public final class Guard implements AutoCloseable {
     public SlowReaderHandler slowReaderHandler() {
         return config.enabled() && config.slow().writeTimeoutEnabled() ? new SlowReaderHandler(config.slow(), slowStats)
                 : null;
+    }
+
+    /**
+     * Adds the slow-client handlers that are turned on at the end of {@code p}; call right after the HTTP
+     * decoder is added (the body-rate handler must see each body chunk, before any aggregation).
+     */
+    public void addSlowClientHandlers(ChannelPipeline p) {
+        SlowReaderHandler reader = slowReaderHandler();
+        if (reader != null) {
+            p.addLast("slow-reader", reader);
+        }
+        BodyRateHandler body = bodyRateHandler();
+        if (body != null) {
+            p.addLast("body-rate", body);
+        }
     }
 
     /** The guard's request stages, in order: the ban check, then the rate limits (when any are configured). */

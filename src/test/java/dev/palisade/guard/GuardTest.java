@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +67,23 @@ class GuardTest {
             assertNull(g.bodyRateHandler());
             assertNull(g.slowReaderHandler());
             assertTrue(g.requestStages().isEmpty());
+        }
+    }
+
+    @Test
+    void slowClientHandlersGoWhereTheyAreAsked() throws Exception {
+        try (Guard g = Guard.create(GuardConfig.DEFAULTS)) {
+            io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel();
+            g.addSlowClientHandlers(ch.pipeline());
+            assertEquals(List.of("slow-reader", "body-rate"), ch.pipeline().names().subList(0, 2));
+            assertFalse(ch.finishAndReleaseAll());
+        }
+        try (Guard g = Guard.create(parse("guard: {slow: {min_body_rate: off}}"))) {
+            io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel();
+            g.addSlowClientHandlers(ch.pipeline());
+            assertEquals("slow-reader", ch.pipeline().names().get(0));
+            assertNull(ch.pipeline().get("body-rate"));
+            assertFalse(ch.finishAndReleaseAll());
         }
     }
 

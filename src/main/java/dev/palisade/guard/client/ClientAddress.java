@@ -50,6 +50,21 @@ public final class ClientAddress {
     }
 
     /**
+     * The client address of a request on {@code ch}: the PROXY protocol address or TCP peer, then trusted
+     * forwarding headers as in {@link #resolve(InetAddress, Headers, ForwardingConfig)}. Null for channels
+     * without an IP peer.
+     */
+    public static InetSocketAddress resolve(Channel ch, Headers headers, ForwardingConfig fwd) {
+        InetSocketAddress peer = of(ch);
+        if (peer == null) {
+            return null;
+        }
+        InetAddress client = resolve(peer.getAddress(), headers, fwd);
+        // The port is the peer's only when the peer is the client.
+        return client == peer.getAddress() ? peer : new InetSocketAddress(client, 0);
+    }
+
+    /**
      * The client address of a request that came from {@code peer}. {@code X-Forwarded-For} (or, when
      * absent, {@code Forwarded}) is believed only when {@code peer} is a trusted proxy; then the hops are
      * walked from the right and the first one that is not itself a trusted proxy is the client. A hop that

@@ -81,6 +81,22 @@ class ClientAddressTest {
     }
 
     @Test
+    void channelFormUsesTheProxyProtocolAddressThenTrustedHeaders() throws Exception {
+        dev.palisade.guard.PeerChannel direct = dev.palisade.guard.PeerChannel.from("198.51.100.7");
+        java.net.InetSocketAddress a = ClientAddress.resolve(direct, TestHeaders.of("X-Forwarded-For", "1.2.3.4"), TRUST);
+        assertEquals("198.51.100.7", a.getAddress().getHostAddress());
+        assertEquals(40000, a.getPort());
+
+        dev.palisade.guard.PeerChannel viaBalancer = dev.palisade.guard.PeerChannel.from("192.0.2.50");
+        viaBalancer.attr(ClientAddress.KEY).set(new java.net.InetSocketAddress(ip("10.0.0.3"), 5555));
+        java.net.InetSocketAddress b = ClientAddress.resolve(viaBalancer, TestHeaders.of("X-Forwarded-For", "203.0.113.5"), TRUST);
+        assertEquals("203.0.113.5", b.getAddress().getHostAddress(), "the PROXY address is a trusted proxy here");
+        assertEquals(0, b.getPort());
+        direct.finishAndReleaseAll();
+        viaBalancer.finishAndReleaseAll();
+    }
+
+    @Test
     void hopParserNeverResolvesNames() {
         assertNull(ClientAddress.parseHop("localhost"));
         assertNull(ClientAddress.parseHop("[::1"));
