@@ -137,7 +137,8 @@ public final class BanList {
         }
         violationCount.increment();
         int n = violations.get(key, k -> new AtomicInteger()).incrementAndGet();
-        if (n < config.afterViolations()) {
+        if (n != config.afterViolations()) {
+            // Below the threshold; or above it, when another thread is banning this address right now.
             return false;
         }
         violations.invalidate(key);

@@ -113,6 +113,26 @@ class BanListTest {
     }
 
     @Test
+    void concurrentViolationsBanOnceWithOneStrike() throws Exception {
+        InetAddress a = ip("192.0.2.77");
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 500; i++) {
+                    bans.recordViolation(a, "flood");
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        assertTrue(bans.isBanned(a));
+        assertEquals(1, bans.issued());
+        assertEquals(1, bans.list().get(0).strike());
+    }
+
+    @Test
     void memoryStaysBoundedUnderManyAddresses() throws Exception {
         BanList small = new BanList(new GuardConfig.Bans(true, 1, Duration.ofSeconds(10), Duration.ofMinutes(1),
                 Duration.ofMinutes(5), Duration.ofHours(1), 100), 64, clock);
