@@ -14,12 +14,21 @@ public final class AddressKey {
     private AddressKey() {
     }
 
-    /** The counting key for {@code address}: itself for IPv4, the masked prefix for IPv6. */
+    /**
+     * The counting key for {@code address}: itself for IPv4 (also when it came as an IPv4-mapped IPv6
+     * address from a dual-stack socket), the masked prefix for IPv6.
+     */
     public static InetAddress of(InetAddress address, int ipv6Prefix) {
-        if (address instanceof Inet4Address || ipv6Prefix >= 128) {
+        if (address instanceof Inet4Address) {
             return address;
         }
         byte[] b = address.getAddress();
+        if (isMapped(b)) {
+            return canonical(address);
+        }
+        if (ipv6Prefix >= 128) {
+            return address;
+        }
         for (int i = 0; i < 16; i++) {
             int bits = Math.max(0, Math.min(8, ipv6Prefix - i * 8));
             b[i] = (byte) (b[i] & ((0xff << (8 - bits)) & 0xff));
@@ -29,6 +38,34 @@ public final class AddressKey {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code address}, with an IPv4-mapped IPv6 address turned into the IPv4 address it carries. */
+    public static InetAddress canonical(InetAddress address) {
+        if (address instanceof Inet4Address) {
+            return address;
+        }
+        byte[] b = address.getAddress();
+        if (!isMapped(b)) {
+            return address;
+        }
+        try {
+            return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isMapped(byte[] b) {
+        if (b.length != 16 || b[10] != (byte) 0xff || b[11] != (byte) 0xff) {
+            return false;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** How a key reads in logs and the admin API: {@code 192.0.2.1} or {@code 2001:db8::/64}. */

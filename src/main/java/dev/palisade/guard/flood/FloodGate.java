@@ -124,6 +124,7 @@ public final class FloodGate implements ConnectionGate {
 
     /** Decides and, when admitting, counts the connection; null means admitted. */
     Refusal check(InetAddress address) {
+        address = AddressKey.canonical(address);
         if (allow.contains(address)) {
             total.incrementAndGet();
             return null;

@@ -139,6 +139,23 @@ class FloodGateTest {
     }
 
     @Test
+    void ipv4MappedAddressesCountAsTheirIpv4Address() throws Exception {
+        FloodGate g = gate(gate(2, 100, 100, 1000, List.of(), List.of(Cidr.parse("203.0.113.0/24"))), 100);
+        InetAddress mapped = java.net.Inet6Address.getByAddress(null,
+                new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 192, 0, 2, 1}, -1);
+        assertTrue(mapped instanceof java.net.Inet6Address);
+        assertTrue(g.admit(mapped));
+        assertTrue(g.admit(ip("192.0.2.1")));
+        assertFalse(g.admit(mapped), "one allowance for both forms");
+        g.release(mapped);
+        assertEquals(1, g.openConnections(ip("192.0.2.1")));
+        InetAddress mappedDenied = java.net.Inet6Address.getByAddress(null,
+                new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 203, 0, 113, 9}, -1);
+        assertFalse(g.admit(mappedDenied));
+        assertEquals(1, g.refused(Refusal.DENIED));
+    }
+
+    @Test
     void disabledGateStillHonoursDenyAndBans() throws Exception {
         GuardConfig.Gate off = new GuardConfig.Gate(false, 1, 1, 1, 1, List.of(), List.of(Cidr.parse("203.0.113.0/24")),
                 null, Duration.ofSeconds(5), 1000, 64, Duration.ofSeconds(5));
