@@ -37,9 +37,9 @@ public final class AddressSet {
             }
         }
         v4Prefixes = four.keySet().stream().mapToInt(Integer::intValue).toArray();
-        v4 = four.values().toArray(new Set[0]);
+        v4 = (Set<Integer>[]) four.values().toArray(new Set<?>[0]);
         v6Prefixes = six.keySet().stream().mapToInt(Integer::intValue).toArray();
-        v6 = six.values().toArray(new Set[0]);
+        v6 = (Set<V6>[]) six.values().toArray(new Set<?>[0]);
         size = blocks.size();
     }
 
