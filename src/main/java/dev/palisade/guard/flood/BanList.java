@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
@@ -19,6 +18,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import dev.palisade.config.GuardConfig;
+import dev.palisade.guard.LogBudget;
 
 /**
  * Banned addresses, shared by the connection gate and the request stages. An address that commits
@@ -39,8 +39,6 @@ public final class BanList {
 
     private record Entry(String reason, int strike, long durationNanos, long untilNanos) {}
 
-    private static final int LOG_PER_SECOND = 20;
-
     private final GuardConfig.Bans config;
     private final int ipv6Prefix;
     private final Ticker ticker;
@@ -49,9 +47,7 @@ public final class BanList {
     private final Cache<InetAddress, Integer> strikes;
     private final LongAdder issued = new LongAdder();
     private final LongAdder violationCount = new LongAdder();
-    private final AtomicLong logSecond = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicInteger loggedThisSecond = new AtomicInteger();
-    private final AtomicInteger notLogged = new AtomicInteger();
+    private final LogBudget logBudget = new LogBudget(20, "bans");
 
     public BanList(GuardConfig.Bans config, int ipv6Prefix) {
         this(config, ipv6Prefix, Ticker.systemTicker());
@@ -171,29 +167,11 @@ public final class BanList {
         bans.put(key, e);
         issued.increment();
         String who = AddressKey.format(key, ipv6Prefix);
-        if (mayLog(now)) {
+        if (logBudget.tryAcquire(now, log)) {
             log.warn("banned {} for {} (strike {}): {}", who, dev.palisade.config.Durations.format(Duration.ofNanos(durationNanos)),
                     strike, reason);
         }
         return new Ban(who, reason, strike, Duration.ofNanos(durationNanos), Duration.ofNanos(durationNanos));
-    }
-
-    /** At most {@value #LOG_PER_SECOND} ban lines a second, so a flood from many addresses cannot flood the log. */
-    private boolean mayLog(long now) {
-        long second = now / 1_000_000_000L;
-        long seen = logSecond.get();
-        if (seen != second && logSecond.compareAndSet(seen, second)) {
-            loggedThisSecond.set(0);
-            int skipped = notLogged.getAndSet(0);
-            if (skipped > 0) {
-                log.warn("{} more addresses were banned in the previous second (not logged one by one)", skipped);
-            }
-        }
-        if (loggedThisSecond.incrementAndGet() <= LOG_PER_SECOND) {
-            return true;
-        }
-        notLogged.incrementAndGet();
-        return false;
     }
 
     /**

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.palisade.config.GuardConfig;
 import dev.palisade.guard.GuardAttrs;
+import dev.palisade.guard.LogBudget;
 import dev.palisade.guard.flood.BanList;
 import dev.palisade.pipeline.Exchange;
 import dev.palisade.pipeline.RequestStage;
@@ -32,6 +33,7 @@ public final class RateLimitStage implements RequestStage {
 
     private final List<Policy> policies;
     private final BanList bans;
+    private final LogBudget detectLog = new LogBudget(10, "detect-only rate-limit hits");
 
     private static final class Policy {
         final GuardConfig.RateLimitPolicy config;
@@ -111,8 +113,9 @@ public final class RateLimitStage implements RequestStage {
             }
             if (p.config.detectOnly()) {
                 ex.attrs().put(GuardAttrs.RATE_LIMIT_DETECTED, p.config.name());
-                if (log.isDebugEnabled()) {
-                    log.debug("request {} over rate limit '{}' (detect only)", ex.requestId(), p.config.name());
+                if (detectLog.tryAcquire(System.nanoTime(), log)) {
+                    log.info("request {} from {} over rate limit '{}' (detect only, let through)", ex.requestId(),
+                            ex.client().ip(), p.config.name());
                 }
                 continue;
             }
