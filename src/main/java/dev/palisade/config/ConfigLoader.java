@@ -124,7 +124,7 @@ public final class ConfigLoader {
         LogConfig log = section(top, "log", LogConfig::from, LogConfig.DEFAULTS);
         RulesConfig rules = section(top, "rules", n -> RulesConfig.from(n, base), RulesConfig.DEFAULTS.resolve(base));
         GuardConfig guard = section(top, "guard", GuardConfig::from, GuardConfig.DEFAULTS);
-        HeadersConfig headers = section(top, "headers", HeadersConfig::from, HeadersConfig.DEFAULTS);
+        HeadersConfig headers = section(top, "headers", n -> HeadersConfig.from(n, base), HeadersConfig.DEFAULTS);
         top.finish();
 
         if (!problems.isEmpty()) {

@@ -43,7 +43,7 @@ import io.netty.util.ReferenceCountUtil;
  * body length and SHA-256) and counts connections, and answers by path:
  * <ul>
  *   <li>{@code /big?n=N}: N bytes, chunked, written with back-pressure</li>
- *   <li>{@code /slow}: never answers</li>
+ *   <li>{@code /slow}: never answers; {@code /delay?ms=N}: answers after N ms</li>
  *   <li>{@code /close}: closes the connection without answering</li>
  *   <li>{@code /status/N}: status N with an origin-made page naming the origin</li>
  *   <li>{@code /redirect}: 302 to the origin's own address</li>
@@ -152,6 +152,12 @@ public final class TestOrigin implements AutoCloseable {
                 return;
             }
             switch (path) {
+                case "/delay": {
+                    long ms = Long.parseLong(new QueryStringDecoder(r.uri()).parameters().get("ms").get(0));
+                    ctx.executor().schedule(() -> respond(ctx, 200, "late " + r.uri()), ms,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                    return;
+                }
                 case "/slow":
                     return;
                 case "/close":
