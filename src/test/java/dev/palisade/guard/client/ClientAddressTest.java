@@ -14,7 +14,7 @@ import dev.palisade.guard.TestHeaders;
 
 class ClientAddressTest {
 
-    private static final ForwardingConfig TRUST = new ForwardingConfig(List.of(Cidr.parse("10.0.0.0/8"),
+    private static final ForwardingConfig TRUST = ForwardingConfig.of(List.of(Cidr.parse("10.0.0.0/8"),
             Cidr.parse("2001:db8:ffff::/48")));
 
     private static InetAddress ip(String s) throws Exception {
