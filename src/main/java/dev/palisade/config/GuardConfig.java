@@ -459,6 +459,25 @@ public record GuardConfig(boolean enabled, Gate gate, Bans bans, Slow slow, List
         }
     }
 
+    /**
+     * Problems with rate-limit policies scoped to routes that do not exist, for the loader to report once
+     * the routes are known (such a policy can never match). Empty when all is well.
+     */
+    public List<String> unknownRoutes(java.util.Collection<String> routeNames) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < rateLimits.size(); i++) {
+            RateLimitPolicy p = rateLimits.get(i);
+            for (String r : p.routes()) {
+                if (!routeNames.contains(r)) {
+                    out.add("guard.rate_limits[" + i + "].routes: '" + r + "' is not a route (policy '" + p.name()
+                            + "' can never match; expected one of: " + String.join(", ", new java.util.TreeSet<>(routeNames))
+                            + ")");
+                }
+            }
+        }
+        return out;
+    }
+
     /** Resolves a relative {@code gate.deny_file} against the config file's directory. */
     public GuardConfig resolve(Path base) {
         Gate g = gate.resolve(base);

@@ -287,6 +287,20 @@ class GuardConfigTest {
     }
 
     @Test
+    void routeScopesAreCheckedAgainstTheRoutes() throws Exception {
+        GuardConfig g = parse("""
+                guard:
+                  rate_limits:
+                    - name: api
+                      limits: [10/s]
+                      routes: [api, apii]
+                """).guard();
+        assertEquals(List.of("guard.rate_limits[0].routes: 'apii' is not a route (policy 'api' can never match;"
+                + " expected one of: api, static)"), g.unknownRoutes(List.of("static", "api")));
+        assertTrue(g.unknownRoutes(List.of("api", "apii")).isEmpty());
+    }
+
+    @Test
     void limitShortFormsParse() {
         assertEquals(Limit.of(100, Duration.ofSeconds(1)), Limit.parse("100/s"));
         assertEquals(Limit.of(2000, Duration.ofMinutes(1)), Limit.parse("2000/min"));
