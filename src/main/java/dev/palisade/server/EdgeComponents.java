@@ -1,5 +1,6 @@
 package dev.palisade.server;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,25 +10,29 @@ import dev.palisade.config.ConfigException;
 import dev.palisade.config.ConfigProblem;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
+import dev.palisade.guard.Guard;
+import dev.palisade.guard.client.ClientAddress;
+import dev.palisade.guard.flood.GateHandler;
 import dev.palisade.pipeline.ClientInfo;
 import dev.palisade.tls.TlsFacts;
 import dev.palisade.tls.TlsTerminator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpHeaders;
 
 /**
- * The connection-level parts other packages provide, per listener: TLS (and later PROXY protocol, the
- * flood gate and the slow-client guards), and the facts they learn about a client. The initializer asks
+ * The connection-level parts other packages provide, per listener: PROXY protocol, the flood gate, TLS
+ * and the slow-client guards, and the facts they learn about a client. The initializer asks
  * for them in pipeline order; a part that is not configured adds nothing.
  */
 class EdgeComponents {
 
     private final Map<String, TlsTerminator> tls;
+    private volatile Guard guard;
 
-    private EdgeComponents(Map<String, TlsTerminator> tls) {
+    private EdgeComponents(Map<String, TlsTerminator> tls, Guard guard) {
         this.tls = tls;
+        this.guard = guard;
     }
 
     /** Builds every listener's parts; certificate problems of all listeners are reported together. */
@@ -43,10 +48,40 @@ class EdgeComponents {
                 }
             }
         }
+        Guard guard = null;
+        try {
+            guard = Guard.create(config.guard());
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
         if (!problems.isEmpty()) {
+            if (guard != null) {
+                guard.close();
+            }
             throw new ConfigException(problems);
         }
-        return new EdgeComponents(Map.copyOf(tls));
+        return new EdgeComponents(Map.copyOf(tls), guard);
+    }
+
+    Guard guard() {
+        return guard;
+    }
+
+    /** Reloads the guard's settings (bans, strikes and open-connection counts carry over) and the certificates. */
+    void reload(PalisadeConfig config) throws ConfigException {
+        Guard next = guard.reload(config.guard());
+        for (TlsTerminator t : tls.values()) {
+            t.reload();
+        }
+        Guard old = guard;
+        guard = next;
+        if (old != next) {
+            old.close();
+        }
+    }
+
+    void close() {
+        guard.close();
     }
 
     TlsTerminator tls(String listener) {
@@ -58,9 +93,11 @@ class EdgeComponents {
     }
 
     void proxyProtocol(ChannelPipeline p, ListenerConfig listener) {
+        p.addLast("proxy-protocol", guard.proxyProtocolHandler());
     }
 
     void connectionGate(ChannelPipeline p, ListenerConfig listener) {
+        p.addLast("gate", new GateHandler(guard.gate()));
     }
 
     void tls(ChannelPipeline p, ListenerConfig listener) {
@@ -68,14 +105,16 @@ class EdgeComponents {
     }
 
     void slowClientGuards(ChannelPipeline p, ListenerConfig listener) {
+        guard.addSlowClientHandlers(p);
     }
 
-    ClientInfo clientInfo(ChannelHandlerContext ctx, ListenerConfig listener, HttpHeaders headers) {
-        ClientInfo peer = ClientHandler.peerInfo(ctx, listener);
-        if (!listener.secure()) {
-            return peer;
-        }
+    /** The connection's peer (after PROXY protocol) and its TLS facts; trusted forwarding headers come later, per request. */
+    ClientInfo clientInfo(ChannelHandlerContext ctx, ListenerConfig listener) {
         Channel ch = ctx.channel();
-        return new ClientInfo(peer.address(), peer.port(), listener.name(), TlsFacts.version(ch), TlsFacts.sni(ch));
+        InetSocketAddress peer = ClientAddress.of(ch);
+        if (!listener.secure()) {
+            return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), "", "");
+        }
+        return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), TlsFacts.version(ch), TlsFacts.sni(ch));
     }
 }

@@ -32,7 +32,6 @@ import dev.palisade.pipeline.UpstreamRequestStage;
 import dev.palisade.rules.RuleEngineStage;
 import dev.palisade.rules.RuleLoader;
 import dev.palisade.rules.RuleSet;
-import dev.palisade.tls.TlsTerminator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -71,7 +70,7 @@ public final class PalisadeServer implements AutoCloseable {
     public static void validate(PalisadeConfig config) throws ConfigException {
         List<ConfigProblem> problems = new ArrayList<>();
         try {
-            EdgeComponents.build(config);
+            EdgeComponents.build(config).close();
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
@@ -91,12 +90,13 @@ public final class PalisadeServer implements AutoCloseable {
         try {
             EdgeComponents components;
             try {
-                s.current.set(s.assemble(config, RuleLoader.load(config.rules())));
+                RuleSet rules = RuleLoader.load(config.rules());
                 components = EdgeComponents.build(config);
+                s.components = components;
+                s.current.set(s.assemble(config, rules));
             } catch (ConfigException e) {
                 throw new StartException("configuration has problems:\n" + e.getMessage());
             }
-            s.components = components;
             s.bindAll(config, components);
             log.info("palisade started ({} transport, {} io threads)", Transports.name(),
                     Runtime.getRuntime().availableProcessors());
@@ -138,6 +138,7 @@ public final class PalisadeServer implements AutoCloseable {
         List<ResponseStage> response = new ArrayList<>();
         List<LogStage> logStages = new ArrayList<>();
         request.addAll(HeaderPolicies.request(config.headers()));
+        request.addAll(components.guard().requestStages());
         request.add(new RuleEngineStage(rules, config.rules()));
         upstream.addAll(HeaderPolicies.upstream(config.headers(), config.forwarding()));
         response.addAll(HeaderPolicies.response(config.headers()));
@@ -158,11 +159,8 @@ public final class PalisadeServer implements AutoCloseable {
      */
     public void reload(PalisadeConfig config) throws ConfigException {
         RuleSet rules = RuleLoader.load(config.rules());
-        Generation next = assemble(config, rules);
-        for (Map.Entry<String, TlsTerminator> e : components.terminators().entrySet()) {
-            e.getValue().reload();
-        }
-        current.set(next);
+        components.reload(config);
+        current.set(assemble(config, rules));
         log.info("configuration reloaded: {} rule(s)", rules.size());
     }
 
@@ -209,6 +207,9 @@ public final class PalisadeServer implements AutoCloseable {
             }
         }
         state.clients().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        if (components != null) {
+            components.close();
+        }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
