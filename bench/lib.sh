@@ -82,7 +82,7 @@ ensure_tools() {
     local nginx_pkg=nginx
     if apt-cache show nginx-light >/dev/null 2>&1; then nginx_pkg=nginx-light; fi
     pkgs=("${pkgs[@]/NGINX/$nginx_pkg}")
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pkgs[@]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
     if ((POLICY_RC_CREATED)); then rm -f /usr/sbin/policy-rc.d; POLICY_RC_CREATED=0; fi
 }
 

@@ -26,6 +26,8 @@ TARGETS="origin,palisade,nginx,haproxy"
 JAR="$REPO_DIR/target/palisade.jar"
 KEEP_TMP=0
 OUT_DIR="$BENCH_DIR/out"
+JFR=0
+STAMP=$(date -u +%Y-%m-%d-%H%M%S)
 # Extra JVM options and extra `run` arguments for Palisade, from the environment.
 PALISADE_JAVA_OPTS=${PALISADE_JAVA_OPTS:-"-Xms512m -Xmx512m"}
 PALISADE_ARGS=${PALISADE_ARGS:-}
@@ -43,6 +45,7 @@ Usage: bench/run.sh [options]
   --no-build         do not run 'mvn package'; use the existing jar
   --jar PATH         Palisade jar (default target/palisade.jar)
   --keep-tmp         keep the temporary directory (configs, logs, wrk output)
+  --jfr              record Palisade with Java Flight Recorder into bench/out/palisade-DATE.jfr
   -h, --help         this help
 
 Environment: PALISADE_JAVA_OPTS (default "-Xms512m -Xmx512m"), PALISADE_ARGS (appended to 'run').
@@ -78,6 +81,7 @@ while (($#)); do
         --no-build) BUILD=0; shift ;;
         --jar) JAR=${2:-}; shift 2 ;;
         --keep-tmp) KEEP_TMP=1; shift ;;
+        --jfr) JFR=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;
     esac
@@ -101,6 +105,11 @@ done
 wanted() { [[ " ${WANT[*]} " == *" $1 "* ]]; }
 
 setup_env
+if ((JFR)); then
+    mkdir -p "$OUT_DIR"
+    JFR_FILE="$OUT_DIR/palisade-$STAMP.jfr"
+    PALISADE_JAVA_OPTS+=" -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$JFR_FILE"
+fi
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,7 +224,7 @@ NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
 VERSIONS="$("$NGINX" -v 2>&1 | sed 's/.*version: //'), $("$HAPROXY" -v | head -n 1 | awk '{print "HAProxy " $3}'), $("$WRK" -v 2>&1 | head -n 1 | awk '{print $1, $2}'), $(java -version 2>&1 | head -n 1 | tr -d '"')"
 
 mkdir -p "$OUT_DIR"
-MD="$OUT_DIR/results-$(date -u +%Y-%m-%d-%H%M%S).md"
+MD="$OUT_DIR/results-$STAMP.md"
 
 {
     echo "# Palisade benchmark, $NOW"
@@ -270,6 +279,10 @@ echo "peak RSS (VmHWM): palisade $(fmt_mib "$RSS_PALISADE"), nginx proxy worker 
 
 notes=()
 [[ -n $PALISADE_SKIP ]] && wanted palisade && notes+=("palisade skipped: $PALISADE_SKIP")
+if [[ -n ${PORT[palisade]:-} && -f $TMP/palisade/palisade.log ]]; then
+    log_kib=$(($(stat -c %s "$TMP/palisade/palisade.log") / 1024))
+    ((log_kib < 1024)) || notes+=("palisade wrote $((log_kib / 1024)) MiB to stdout/stderr during the run (access log?)")
+fi
 for s in "${SCENARIOS[@]}"; do
     for t in "${ALL_TARGETS[@]}"; do
         [[ -n ${NOTE[$s,$t]:-} ]] && notes+=("$s / $t: ${NOTE[$s,$t]}")
@@ -282,3 +295,6 @@ if ((${#notes[@]})); then
 fi
 echo
 echo "markdown: ${MD#"$REPO_DIR"/}"
+if ((JFR)) && [[ -n ${PORT[palisade]:-} ]]; then
+    echo "flight recording (written when Palisade stops): ${JFR_FILE#"$REPO_DIR"/}; open it with 'jfr print --events jdk.ExecutionSample' or JDK Mission Control"
+fi
