@@ -238,6 +238,10 @@ start_nginx_proxy() {
             proxy_pass http://origin;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
+            # What Palisade does too: tell the origin who the client is.
+            proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
             # Stream large bodies through memory buffers instead of spooling them to disk.
             proxy_buffer_size 16k;
             proxy_buffers 16 16k;
@@ -270,6 +274,7 @@ defaults
     timeout http-keep-alive 65s
     option http-keep-alive
     http-reuse always
+    option forwardfor
 
 frontend fe
     bind 127.0.0.1:$HAPROXY_PORT backlog 4096

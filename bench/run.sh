@@ -111,7 +111,6 @@ if ((JFR)); then
     PALISADE_JAVA_OPTS+=" -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$JFR_FILE"
 fi
 
-
 # ---------------------------------------------------------------------------------------------
 # Measuring
 
