@@ -163,6 +163,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; els
 # ---------------------------------------------------------------------------------------------
 # Main
 
+load1() { awk '{ print $1 }' /proc/loadavg; }
+LOAD_BEFORE=$(load1)
+if awk -v l="$LOAD_BEFORE" 'BEGIN { exit !(l >= 1.0) }'; then
+    log "warning: load average is $LOAD_BEFORE before the run; other work on the machine skews every figure"
+fi
+
 ALL_TARGETS=()
 for t in origin palisade nginx haproxy; do wanted "$t" && ALL_TARGETS+=("$t"); done
 
@@ -230,6 +236,7 @@ MD="$OUT_DIR/results-$STAMP.md"
     echo
     echo "- machine: $MACHINE"
     echo "- commit: $COMMIT; $VERSIONS"
+    echo "- load average (1 min) before the run: $LOAD_BEFORE; at the end, with the last target just measured: $(load1)"
     echo "- wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up then ${DURATION}s measured per scenario and target; wrk shares the cores with the targets"
     echo "- palisade: java $PALISADE_JAVA_OPTS -jar palisade.jar run --listen 127.0.0.1:PORT --to 127.0.0.1:ORIGIN $PALISADE_ARGS"
     echo
