@@ -20,6 +20,7 @@ DURATION=10
 WARMUP=3
 CONNECTIONS=50
 THREADS=1
+REPEAT=1
 BUILD=1
 ONLY="keepalive,close,large"
 TARGETS="origin,palisade,nginx,haproxy"
@@ -40,6 +41,7 @@ Usage: bench/run.sh [options]
   --warmup N         seconds of unmeasured load before each measurement (default $WARMUP)
   --connections N    wrk connections (default $CONNECTIONS)
   --threads N        wrk threads (default $THREADS)
+  --repeat N         measure each scenario and target N times, round robin, and report the median run
   --only LIST        scenarios, comma separated: keepalive, close, large (default: all)
   --targets LIST     targets, comma separated: origin, palisade, nginx, haproxy (default: all)
   --no-build         do not run 'mvn package'; use the existing jar
@@ -76,6 +78,7 @@ while (($#)); do
         --warmup) WARMUP=$(positive_int --warmup "${2:-}"); shift 2 ;;
         --connections) CONNECTIONS=$(positive_int --connections "${2:-}"); shift 2 ;;
         --threads) THREADS=$(positive_int --threads "${2:-}"); shift 2 ;;
+        --repeat) REPEAT=$(positive_int --repeat "${2:-}"); shift 2 ;;
         --only) ONLY=${2:-}; shift 2 ;;
         --targets) TARGETS=${2:-}; shift 2 ;;
         --no-build) BUILD=0; shift ;;
@@ -114,7 +117,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Measuring
 
-declare -A PORT RPS P50 P99 ERRS NOTE
+declare -A PORT RPS P50 P99 ERRS NOTE OUTS RUNS
 
 scenario_path() { [[ $1 == large ]] && echo "$LARGE_PATH" || echo "$SMALL_PATH"; }
 scenario_title() {
@@ -135,25 +138,41 @@ field() { # file key
     awk -v k="$2" '/^BENCH_RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$1"
 }
 
-measure() { # scenario target
-    local s=$1 t=$2 port=${PORT[$2]} out=$TMP/wrk-$1-$2.txt
-    log "$s / $t: warm-up ${WARMUP}s, then ${DURATION}s"
-    run_wrk "$s" "$port" "$WARMUP" "$TMP/wrk-$s-$t-warmup.txt" || true
+measure() { # scenario target round: one wrk run into $TMP/wrk-S-T-R.txt (warm-up first in round 1)
+    local s=$1 t=$2 r=$3 port=${PORT[$2]} out=$TMP/wrk-$1-$2-$3.txt
+    if ((r == 1)); then
+        log "$s / $t: warm-up ${WARMUP}s"
+        run_wrk "$s" "$port" "$WARMUP" "$TMP/wrk-$s-$t-warmup.txt" || true
+    fi
     if ! run_wrk "$s" "$port" "$DURATION" "$out" || [[ -z $(field "$out" rps) ]]; then
         NOTE[$s,$t]="wrk failed: $(tr '\n' ' ' <"$out" | cut -c1-200)"
         log "$s / $t: ${NOTE[$s,$t]}"
         return 0
     fi
-    RPS[$s,$t]=$(field "$out" rps)
-    P50[$s,$t]=$(field "$out" p50_us)
-    P99[$s,$t]=$(field "$out" p99_us)
     local e=0 k
     for k in err_connect err_read err_write err_timeout err_status; do e=$((e + $(field "$out" $k))); done
+    OUTS[$s,$t]+="$out "
+    log "$s / $t$( ((REPEAT > 1)) && echo " (round $r)"): $(fmt_rps "$(field "$out" rps)") req/s, p50 $(fmt_ms "$(field "$out" p50_us)"), p99 $(fmt_ms "$(field "$out" p99_us)"), errors $e"
+}
+
+pick_median() { # scenario target: the run with the median req/s gives the figures
+    local s=$1 t=$2 f chosen all=""
+    [[ -n ${OUTS[$s,$t]:-} ]] || return 0
+    # shellcheck disable=SC2086 # OUTS holds a space-separated list of file names without spaces
+    chosen=$(for f in ${OUTS[$s,$t]}; do printf '%s %s\n' "$(field "$f" rps)" "$f"; done |
+        sort -g | awk '{ line[NR] = $2 } END { print line[int((NR + 1) / 2)] }')
+    # shellcheck disable=SC2086
+    for f in ${OUTS[$s,$t]}; do all+="$(fmt_rps "$(field "$f" rps)") "; done
+    RUNS[$s,$t]=${all% }
+    RPS[$s,$t]=$(field "$chosen" rps)
+    P50[$s,$t]=$(field "$chosen" p50_us)
+    P99[$s,$t]=$(field "$chosen" p99_us)
+    local e=0 k
+    for k in err_connect err_read err_write err_timeout err_status; do e=$((e + $(field "$chosen" $k))); done
     ERRS[$s,$t]=$e
     if ((e > 0)); then
-        NOTE[$s,$t]="errors: connect $(field "$out" err_connect), read $(field "$out" err_read), write $(field "$out" err_write), timeout $(field "$out" err_timeout), status>=400 $(field "$out" err_status)"
+        NOTE[$s,$t]="errors: connect $(field "$chosen" err_connect), read $(field "$chosen" err_read), write $(field "$chosen" err_write), timeout $(field "$chosen" err_timeout), status>=400 $(field "$chosen" err_status)"
     fi
-    log "$s / $t: $(printf '%.0f' "${RPS[$s,$t]}") req/s, p50 $(fmt_ms "${P50[$s,$t]}"), p99 $(fmt_ms "${P99[$s,$t]}"), errors $e"
 }
 
 fmt_ms() { awk -v us="$1" 'BEGIN { printf "%.2f ms", us / 1000 }'; }
@@ -183,16 +202,20 @@ if wanted haproxy; then start_haproxy; PORT[haproxy]=$HAPROXY_PORT; fi
 
 for t in "${ALL_TARGETS[@]}"; do [[ -n ${PORT[$t]:-} ]] && check_bodies "$t" "${PORT[$t]}"; done
 
+# Rounds go through every target in turn, so a burst of other work on the machine hits them all alike.
 for s in "${SCENARIOS[@]}"; do
-    for t in "${ALL_TARGETS[@]}"; do
-        [[ -n ${PORT[$t]:-} ]] || continue
-        if [[ $t == palisade ]] && ! alive "$PALISADE_PID"; then
-            NOTE[$s,$t]="palisade is no longer running"
-            log "$s / $t: ${NOTE[$s,$t]}"
-            continue
-        fi
-        measure "$s" "$t"
+    for ((round = 1; round <= REPEAT; round++)); do
+        for t in "${ALL_TARGETS[@]}"; do
+            [[ -n ${PORT[$t]:-} ]] || continue
+            if [[ $t == palisade ]] && ! alive "$PALISADE_PID"; then
+                NOTE[$s,$t]="palisade is no longer running"
+                log "$s / $t: ${NOTE[$s,$t]}"
+                continue
+            fi
+            measure "$s" "$t" "$round"
+        done
     done
+    for t in "${ALL_TARGETS[@]}"; do pick_median "$s" "$t"; done
 done
 
 RSS_PALISADE="" RSS_NGINX="" RSS_HAPROXY=""
@@ -237,7 +260,7 @@ MD="$OUT_DIR/results-$STAMP.md"
     echo "- machine: $MACHINE"
     echo "- commit: $COMMIT; $VERSIONS"
     echo "- load average (1 min) before the run: $LOAD_BEFORE; at the end, with the last target just measured: $(load1)"
-    echo "- wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up then ${DURATION}s measured per scenario and target; wrk shares the cores with the targets"
+    echo "- wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up then ${DURATION}s measured per scenario and target$( ((REPEAT > 1)) && echo ", $REPEAT rounds, the median shown"); wrk shares the cores with the targets"
     echo "- palisade: java $PALISADE_JAVA_OPTS -jar palisade.jar run --listen 127.0.0.1:PORT --to 127.0.0.1:ORIGIN $PALISADE_ARGS"
     echo
     echo "| scenario | target | req/s | p50 | p99 | errors |"
@@ -282,6 +305,19 @@ echo "peak RSS (VmHWM): palisade $(fmt_mib "$RSS_PALISADE"), nginx proxy worker 
     echo
     echo "Peak RSS (VmHWM at the end of the run): palisade $(fmt_mib "$RSS_PALISADE"), nginx proxy worker $(fmt_mib "$RSS_NGINX"), haproxy $(fmt_mib "$RSS_HAPROXY")."
 } >>"$MD"
+
+if ((REPEAT > 1)); then
+    {
+        echo
+        echo "req/s of each round:"
+        echo
+        for s in "${SCENARIOS[@]}"; do
+            for t in "${ALL_TARGETS[@]}"; do
+                [[ -n ${RUNS[$s,$t]:-} ]] && echo "- $(scenario_title "$s") / $(target_label "$t"): ${RUNS[$s,$t]}"
+            done
+        done
+    } >>"$MD"
+fi
 
 notes=()
 [[ -n $PALISADE_SKIP ]] && wanted palisade && notes+=("palisade skipped: $PALISADE_SKIP")
