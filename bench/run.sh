@@ -202,6 +202,7 @@ if wanted haproxy; then start_haproxy; PORT[haproxy]=$HAPROXY_PORT; fi
 
 for t in "${ALL_TARGETS[@]}"; do [[ -n ${PORT[$t]:-} ]] && check_bodies "$t" "${PORT[$t]}"; done
 
+RSS_PALISADE=""
 # Rounds go through every target in turn, so a burst of other work on the machine hits them all alike.
 for s in "${SCENARIOS[@]}"; do
     for ((round = 1; round <= REPEAT; round++)); do
@@ -213,12 +214,14 @@ for s in "${SCENARIOS[@]}"; do
                 continue
             fi
             measure "$s" "$t" "$round"
+            # VmHWM only grows; read it after every Palisade run so a crash later does not lose it.
+            if [[ $t == palisade ]] && alive "$PALISADE_PID"; then RSS_PALISADE=$(vm_hwm_kib "$PALISADE_PID"); fi
         done
     done
     for t in "${ALL_TARGETS[@]}"; do pick_median "$s" "$t"; done
 done
 
-RSS_PALISADE="" RSS_NGINX="" RSS_HAPROXY=""
+RSS_NGINX="" RSS_HAPROXY=""
 if [[ -n ${PORT[palisade]:-} ]] && alive "$PALISADE_PID"; then RSS_PALISADE=$(vm_hwm_kib "$PALISADE_PID"); fi
 if [[ -n ${PORT[nginx]:-} ]]; then
     for k in $(children_of "$NGINX_PID"); do RSS_NGINX=$(vm_hwm_kib "$k"); done
