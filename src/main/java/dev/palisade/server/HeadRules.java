@@ -1,5 +1,8 @@
 package dev.palisade.server;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
+
 /**
  * Byte classes of RFC 9110 / 9112 used by the request decoder: tokens for methods and field names,
  * what may appear in a request target and in a field value.
@@ -24,7 +27,19 @@ final class HeadRules {
         }
     }
 
+    /** Stop at the first byte that is not a token character (for {@code ByteBuf.forEachByte}). */
+    static final ByteProcessor TOKEN_BYTES = b -> TOKEN[b & 0xff];
+    /** Stop at the first byte a request target may not carry raw. */
+    static final ByteProcessor TARGET_BYTES = b -> TARGET[b & 0xff];
+    /** Stop at the first byte a field value may not carry. */
+    static final ByteProcessor VALUE_BYTES = b -> VALUE[b & 0xff];
+
     private HeadRules() {
+    }
+
+    /** Whether every byte of {@code in[from, to)} passes {@code p}. */
+    static boolean all(ByteBuf in, int from, int to, ByteProcessor p) {
+        return to <= from || in.forEachByte(from, to - from, p) < 0;
     }
 
     static boolean token(int b) {

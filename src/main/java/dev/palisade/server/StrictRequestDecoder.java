@@ -62,6 +62,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
 
     private int scanned;
     private int lines;
+    private int headersFrom;
     private int leadingEmpty;
     private long headStart;
     private long idleSince;
@@ -178,7 +179,6 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         }
         int start = in.readerIndex();
         int end = in.writerIndex();
-        int limit = maxRequestLine + maxHeaderSize;
         int lineStart = start + scanned;
         while (true) {
             int lf = in.indexOf(lineStart, end, (byte) '\n');
@@ -186,8 +186,8 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
                 int pending = end - lineStart;
                 if (lines == 0 && pending > maxRequestLine) {
                     fail(in, out, ErrorKind.URI_TOO_LONG, "request line longer than " + maxRequestLine);
-                } else if (end - start > limit) {
-                    fail(in, out, ErrorKind.HEADERS_TOO_LARGE, "request head larger than " + limit);
+                } else if (lines > 0 && end - (start + headersFrom) > maxHeaderSize) {
+                    fail(in, out, ErrorKind.HEADERS_TOO_LARGE, "header section larger than " + maxHeaderSize);
                 }
                 scanned = lineStart - start;
                 return;
@@ -216,8 +216,10 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
                 fail(in, out, ErrorKind.URI_TOO_LONG, "request line longer than " + maxRequestLine);
                 return;
             }
-            if (lf + 1 - start > limit) {
-                fail(in, out, ErrorKind.HEADERS_TOO_LARGE, "request head larger than " + limit);
+            if (lines == 0) {
+                headersFrom = lf + 1 - start;
+            } else if (lf + 1 - (start + headersFrom) > maxHeaderSize) {
+                fail(in, out, ErrorKind.HEADERS_TOO_LARGE, "header section larger than " + maxHeaderSize);
                 return;
             }
             lines++;
@@ -240,17 +242,13 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             fail(in, out, ErrorKind.BAD_REQUEST, "request line is not 'method target version'");
             return;
         }
-        for (int i = start; i < sp1; i++) {
-            if (!HeadRules.token(in.getByte(i))) {
-                fail(in, out, ErrorKind.BAD_REQUEST, "invalid byte in the method");
-                return;
-            }
+        if (!HeadRules.all(in, start, sp1, HeadRules.TOKEN_BYTES)) {
+            fail(in, out, ErrorKind.BAD_REQUEST, "invalid byte in the method");
+            return;
         }
-        for (int i = sp1 + 1; i < sp2; i++) {
-            if (!HeadRules.target(in.getByte(i))) {
-                fail(in, out, ErrorKind.BAD_REQUEST, "invalid byte in the request target");
-                return;
-            }
+        if (!HeadRules.all(in, sp1 + 1, sp2, HeadRules.TARGET_BYTES)) {
+            fail(in, out, ErrorKind.BAD_REQUEST, "invalid byte in the request target");
+            return;
         }
         String method = in.toString(start, sp1 - start, StandardCharsets.US_ASCII);
         String target = in.toString(sp1 + 1, sp2 - sp1 - 1, StandardCharsets.US_ASCII);
@@ -284,11 +282,9 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
                 fail(in, out, ErrorKind.BAD_REQUEST, "header line without a field name");
                 return;
             }
-            for (int i = pos; i < colon; i++) {
-                if (!HeadRules.token(in.getByte(i))) {
-                    fail(in, out, ErrorKind.BAD_REQUEST, "invalid byte in a field name");
-                    return;
-                }
+            if (!HeadRules.all(in, pos, colon, HeadRules.TOKEN_BYTES)) {
+                fail(in, out, ErrorKind.BAD_REQUEST, "invalid byte in a field name");
+                return;
             }
             int vs = colon + 1;
             int ve = eol;
@@ -298,11 +294,9 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             while (ve > vs && isOws(in.getByte(ve - 1))) {
                 ve--;
             }
-            for (int i = vs; i < ve; i++) {
-                if (!HeadRules.value(in.getByte(i))) {
-                    fail(in, out, ErrorKind.BAD_REQUEST, "control byte in a field value");
-                    return;
-                }
+            if (!HeadRules.all(in, vs, ve, HeadRules.VALUE_BYTES)) {
+                fail(in, out, ErrorKind.BAD_REQUEST, "control byte in a field value");
+                return;
             }
             headers.add(in.toString(pos, colon - pos, StandardCharsets.US_ASCII),
                     in.toString(vs, ve - vs, StandardCharsets.ISO_8859_1));
@@ -547,11 +541,9 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
                 failBody(in, ErrorKind.BAD_REQUEST, "bare LF in the trailer section");
                 return;
             }
-            for (int i = lineStart; i < lf - 1; i++) {
-                if (!HeadRules.value(in.getByte(i))) {
-                    failBody(in, ErrorKind.BAD_REQUEST, "control byte in a trailer field");
-                    return;
-                }
+            if (!HeadRules.all(in, lineStart, lf - 1, HeadRules.VALUE_BYTES)) {
+                failBody(in, ErrorKind.BAD_REQUEST, "control byte in a trailer field");
+                return;
             }
             if (lf - 1 == lineStart) {
                 in.readerIndex(lf + 1);
