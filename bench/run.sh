@@ -21,6 +21,7 @@ WARMUP=3
 CONNECTIONS=50
 THREADS=1
 REPEAT=1
+JIT_WARMUP=10
 BUILD=1
 ONLY="keepalive,close,large"
 TARGETS="origin,palisade,nginx,haproxy"
@@ -39,6 +40,7 @@ Usage: bench/run.sh [options]
 
   --duration N       seconds measured per scenario and target (default $DURATION)
   --warmup N         seconds of unmeasured load before each measurement (default $WARMUP)
+  --jit-warmup N     seconds of load on Palisade once after it starts, so the JIT has compiled (default $JIT_WARMUP, 0: none)
   --connections N    wrk connections (default $CONNECTIONS)
   --threads N        wrk threads (default $THREADS)
   --repeat N         measure each scenario and target N times, round robin, and report the median run
@@ -76,6 +78,7 @@ while (($#)); do
     case "$1" in
         --duration) DURATION=$(positive_int --duration "${2:-}"); shift 2 ;;
         --warmup) WARMUP=$(positive_int --warmup "${2:-}"); shift 2 ;;
+        --jit-warmup) JIT_WARMUP=${2:-}; [[ $JIT_WARMUP =~ ^[0-9]+$ ]] || die "--jit-warmup needs a whole number"; shift 2 ;;
         --connections) CONNECTIONS=$(positive_int --connections "${2:-}"); shift 2 ;;
         --threads) THREADS=$(positive_int --threads "${2:-}"); shift 2 ;;
         --repeat) REPEAT=$(positive_int --repeat "${2:-}"); shift 2 ;;
@@ -117,7 +120,18 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Measuring
 
-declare -A PORT RPS P50 P99 ERRS NOTE OUTS RUNS
+declare -A PORT SPID RPS P50 P99 ERRS NOTE OUTS RUNS CPU
+
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+# CPU time (user + system, all threads) of a target's process and its children (nginx workers), in ticks.
+cpu_ticks() {
+    local pid total=0 t
+    for pid in "$1" $(children_of "$1"); do
+        t=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) || t=0
+        total=$((total + ${t:-0}))
+    done
+    echo "$total"
+}
 
 scenario_path() { [[ $1 == large ]] && echo "$LARGE_PATH" || echo "$SMALL_PATH"; }
 scenario_title() {
@@ -144,15 +158,21 @@ measure() { # scenario target round: one wrk run into $TMP/wrk-S-T-R.txt (warm-u
         log "$s / $t: warm-up ${WARMUP}s"
         run_wrk "$s" "$port" "$WARMUP" "$TMP/wrk-$s-$t-warmup.txt" || true
     fi
+    local c0 c1
+    c0=$(cpu_ticks "${SPID[$t]}")
     if ! run_wrk "$s" "$port" "$DURATION" "$out" || [[ -z $(field "$out" rps) ]]; then
         NOTE[$s,$t]="wrk failed: $(tr '\n' ' ' <"$out" | cut -c1-200)"
         log "$s / $t: ${NOTE[$s,$t]}"
         return 0
     fi
+    c1=$(cpu_ticks "${SPID[$t]}")
+    # CPU microseconds the target spent per request: less sensitive to other load than req/s.
+    awk -v d=$((c1 - c0)) -v hz="$CLK_TCK" -v n="$(field "$out" requests)" \
+        'BEGIN { printf "%.1f\n", (n > 0 ? d * 1e6 / hz / n : 0) }' >"$out.cpu"
     local e=0 k
     for k in err_connect err_read err_write err_timeout err_status; do e=$((e + $(field "$out" $k))); done
     OUTS[$s,$t]+="$out "
-    log "$s / $t$( ((REPEAT > 1)) && echo " (round $r)"): $(fmt_rps "$(field "$out" rps)") req/s, p50 $(fmt_ms "$(field "$out" p50_us)"), p99 $(fmt_ms "$(field "$out" p99_us)"), errors $e"
+    log "$s / $t$( ((REPEAT > 1)) && echo " (round $r)"): $(fmt_rps "$(field "$out" rps)") req/s, p50 $(fmt_ms "$(field "$out" p50_us)"), p99 $(fmt_ms "$(field "$out" p99_us)"), errors $e, $(cat "$out.cpu") CPU us/request"
 }
 
 pick_median() { # scenario target: the run with the median req/s gives the figures
@@ -167,6 +187,7 @@ pick_median() { # scenario target: the run with the median req/s gives the figur
     RPS[$s,$t]=$(field "$chosen" rps)
     P50[$s,$t]=$(field "$chosen" p50_us)
     P99[$s,$t]=$(field "$chosen" p99_us)
+    CPU[$s,$t]=$(cat "$chosen.cpu")
     local e=0 k
     for k in err_connect err_read err_write err_timeout err_status; do e=$((e + $(field "$chosen" $k))); done
     ERRS[$s,$t]=$e
@@ -194,13 +215,22 @@ for t in origin palisade nginx haproxy; do wanted "$t" && ALL_TARGETS+=("$t"); d
 wanted palisade && build_palisade
 start_origin
 PORT[origin]=$ORIGIN_PORT
+SPID[origin]=$ORIGIN_PID
 if wanted palisade; then
-    if start_palisade; then PORT[palisade]=$PALISADE_PORT; else log "SKIPPING palisade: $PALISADE_SKIP"; fi
+    if start_palisade; then PORT[palisade]=$PALISADE_PORT; SPID[palisade]=$PALISADE_PID; else log "SKIPPING palisade: $PALISADE_SKIP"; fi
 fi
-if wanted nginx; then start_nginx_proxy; PORT[nginx]=$NGINX_PORT; fi
-if wanted haproxy; then start_haproxy; PORT[haproxy]=$HAPROXY_PORT; fi
+if wanted nginx; then start_nginx_proxy; PORT[nginx]=$NGINX_PORT; SPID[nginx]=$NGINX_PID; fi
+if wanted haproxy; then start_haproxy; PORT[haproxy]=$HAPROXY_PORT; SPID[haproxy]=$HAPROXY_PID; fi
 
 for t in "${ALL_TARGETS[@]}"; do [[ -n ${PORT[$t]:-} ]] && check_bodies "$t" "${PORT[$t]}"; done
+
+# The JVM compiles its hot paths during the first seconds of load: give Palisade that time once,
+# on the small and the large reply, before any scenario's own warm-up.
+if [[ -n ${PORT[palisade]:-} ]] && ((JIT_WARMUP > 0)); then
+    log "palisade: JIT warm-up ${JIT_WARMUP}s small reply, $(((JIT_WARMUP + 2) / 3))s 1 MiB body"
+    run_wrk keepalive "${PORT[palisade]}" "$JIT_WARMUP" "$TMP/wrk-jit-small.txt" || true
+    run_wrk large "${PORT[palisade]}" $(((JIT_WARMUP + 2) / 3)) "$TMP/wrk-jit-large.txt" || true
+fi
 
 RSS_PALISADE=""
 # Rounds go through every target in turn, so a burst of other work on the machine hits them all alike.
@@ -263,43 +293,45 @@ MD="$OUT_DIR/results-$STAMP.md"
     echo "- machine: $MACHINE"
     echo "- commit: $COMMIT; $VERSIONS"
     echo "- load average (1 min) before the run: $LOAD_BEFORE; at the end, with the last target just measured: $(load1)"
-    echo "- wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up then ${DURATION}s measured per scenario and target$( ((REPEAT > 1)) && echo ", $REPEAT rounds, the median shown"); wrk shares the cores with the targets"
+    echo "- wrk -t$THREADS -c$CONNECTIONS, palisade JIT warm-up ${JIT_WARMUP}s once, ${WARMUP}s warm-up then ${DURATION}s measured per scenario and target$( ((REPEAT > 1)) && echo ", $REPEAT rounds, the median shown"); wrk shares the cores with the targets"
     echo "- palisade: java $PALISADE_JAVA_OPTS -jar palisade.jar run --listen 127.0.0.1:PORT --to 127.0.0.1:ORIGIN $PALISADE_ARGS"
     echo
-    echo "| scenario | target | req/s | p50 | p99 | errors |"
-    echo "| --- | --- | ---: | ---: | ---: | ---: |"
+    echo "| scenario | target | req/s | p50 | p99 | errors | CPU us/req |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
 } >"$MD"
 
-printf '\n%-28s %-20s %10s %10s %10s %8s\n' scenario target req/s p50 p99 errors
-printf '%s\n' "$(printf '%.0s-' {1..91})"
+printf '\n%-28s %-20s %10s %10s %10s %8s %11s\n' scenario target req/s p50 p99 errors "CPU us/req"
+printf '%s\n' "$(printf '%.0s-' {1..103})"
 for s in "${SCENARIOS[@]}"; do
     for t in "${ALL_TARGETS[@]}"; do
         if [[ -n ${RPS[$s,$t]:-} ]]; then
-            r=$(fmt_rps "${RPS[$s,$t]}") a=$(fmt_ms "${P50[$s,$t]}") b=$(fmt_ms "${P99[$s,$t]}") e=${ERRS[$s,$t]}
+            r=$(fmt_rps "${RPS[$s,$t]}") a=$(fmt_ms "${P50[$s,$t]}") b=$(fmt_ms "${P99[$s,$t]}") e=${ERRS[$s,$t]} c=${CPU[$s,$t]}
         elif [[ $t == palisade && -n $PALISADE_SKIP ]]; then
-            r=skipped a=- b=- e=-
+            r=skipped a=- b=- e=- c=-
         else
-            r=failed a=- b=- e=-
+            r=failed a=- b=- e=- c=-
         fi
-        printf '%-28s %-20s %10s %10s %10s %8s\n' "$(scenario_title "$s")" "$(target_label "$t")" "$r" "$a" "$b" "$e"
-        echo "| $(scenario_title "$s") | $(target_label "$t") | $r | $a | $b | $e |" >>"$MD"
+        printf '%-28s %-20s %10s %10s %10s %8s %11s\n' "$(scenario_title "$s")" "$(target_label "$t")" "$r" "$a" "$b" "$e" "$c"
+        echo "| $(scenario_title "$s") | $(target_label "$t") | $r | $a | $b | $e | $c |" >>"$MD"
     done
 done
 
 {
     echo
-    echo "| scenario | palisade/nginx req/s | palisade/haproxy req/s | palisade/nginx p99 | target |"
-    echo "| --- | ---: | ---: | ---: | --- |"
+    echo "| scenario | palisade/nginx req/s | palisade/haproxy req/s | palisade/nginx p99 | CPU/req palisade/nginx | CPU/req palisade/haproxy | target |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 } >>"$MD"
-printf '\n%-28s %14s %16s %14s   %s\n' scenario "pal/nginx" "pal/haproxy" "p99 pal/nginx" target
-printf '%s\n' "$(printf '%.0s-' {1..110})"
+printf '\n%-28s %10s %12s %14s %14s %16s   %s\n' scenario "pal/nginx" "pal/haproxy" "p99 pal/nginx" "CPU pal/nginx" "CPU pal/haproxy" target
+printf '%s\n' "$(printf '%.0s-' {1..150})"
 for s in "${SCENARIOS[@]}"; do
     rn=$(ratio "${RPS[$s,palisade]:-0}" "${RPS[$s,nginx]:-0}")
     rh=$(ratio "${RPS[$s,palisade]:-0}" "${RPS[$s,haproxy]:-0}")
     rp=$(ratio "${P99[$s,palisade]:-0}" "${P99[$s,nginx]:-0}")
-    [[ -n ${RPS[$s,palisade]:-} ]] || { rn=n/a; rh=n/a; rp=n/a; }
-    printf '%-28s %14s %16s %14s   %s\n' "$(scenario_title "$s")" "$rn" "$rh" "$rp" "$(target_goal "$s"); p99 <= 1.00x nginx"
-    echo "| $(scenario_title "$s") | $rn | $rh | $rp | $(target_goal "$s"); p99 <= 1.00x nginx |" >>"$MD"
+    cn=$(ratio "${CPU[$s,palisade]:-0}" "${CPU[$s,nginx]:-0}")
+    ch=$(ratio "${CPU[$s,palisade]:-0}" "${CPU[$s,haproxy]:-0}")
+    [[ -n ${RPS[$s,palisade]:-} ]] || { rn=n/a; rh=n/a; rp=n/a; cn=n/a; ch=n/a; }
+    printf '%-28s %10s %12s %14s %14s %16s   %s\n' "$(scenario_title "$s")" "$rn" "$rh" "$rp" "$cn" "$ch" "$(target_goal "$s"); p99 <= 1.00x nginx"
+    echo "| $(scenario_title "$s") | $rn | $rh | $rp | $cn | $ch | $(target_goal "$s"); p99 <= 1.00x nginx |" >>"$MD"
 done
 
 echo
