@@ -73,6 +73,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private long bytesIn;
     private int requests;
     private ClientInfo info;
+    private BodyPrefix inspecting;
 
     /** Supplies the client facts of a connection (address after PROXY protocol or trusted headers, TLS). */
     interface ClientInfoSource {
@@ -104,7 +105,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (c instanceof LastHttpContent) {
                 requestComplete = true;
             }
-            if (call != null) {
+            if (inspecting != null) {
+                if (inspecting.add(c)) {
+                    finishInspection();
+                }
+            } else if (call != null) {
                 call.onRequestContent(c);
             } else {
                 c.release();
@@ -151,6 +156,23 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             sendContinue = !full;
         }
 
+        long inspect = gen.bodyInspection();
+        if (inspect > 0 && !full) {
+            // a rule reads the body: hold the first bytes, decide, then forward what was held
+            inspecting = new BodyPrefix(req, (int) inspect);
+            if (sendContinue) {
+                side.answeringHead(false);
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            }
+            return;
+        }
+        proceed(req, full, sendContinue);
+    }
+
+    /** Runs the request stages, routes, and starts forwarding. */
+    private void proceed(HttpRequest req, boolean full, boolean sendContinue) {
+        HttpHeaders headers = req.headers();
+        RequestHead head = ex.request();
         ProxyFlow flow = gen.flow();
         Verdict v = flow.onRequest(ex);
         if (v instanceof Verdict.Respond r) {
@@ -200,6 +222,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         call.start(match.group().pick(ex));
+    }
+
+    /** The body prefix is complete: the stages see it, then the held pieces go on to the origin. */
+    private void finishInspection() {
+        BodyPrefix held = inspecting;
+        inspecting = null;
+        ex.body(held.bytes());
+        proceed(held.request(), false, false);
+        held.replay(call);
     }
 
     // ---- called by ProxyCall ----
@@ -343,6 +374,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         completed = true;
+        if (inspecting != null) {
+            inspecting.release();
+            inspecting = null;
+        }
         if (call != null) {
             call.finish(status == 0);
             call = null;
