@@ -3,7 +3,7 @@
 #
 # Starts an nginx origin (1 worker) serving a 100-byte file and a 1 MiB file, then measures with wrk:
 #   origin    the origin direct (the ceiling for every proxy)
-#   palisade  java -jar target/palisade.jar run --listen ... --to <origin>
+#   palisade  java -jar target/palisade.jar run --config <tmp>/palisade.yaml (shipped rules, gate limits raised)
 #   nginx     nginx as reverse proxy, 1 worker, keep-alive pool to the origin
 #   haproxy   HAProxy as reverse proxy, 1 thread, http mode, keep-alive to the origin
 # Scenarios: keepalive (small reply, keep-alive), close (new connection per request), large (1 MiB body).
@@ -294,7 +294,7 @@ MD="$OUT_DIR/results-$STAMP.md"
     echo "- commit: $COMMIT; $VERSIONS"
     echo "- load average (1 min) before the run: $LOAD_BEFORE; at the end, with the last target just measured: $(load1)"
     echo "- wrk -t$THREADS -c$CONNECTIONS, palisade JIT warm-up ${JIT_WARMUP}s once, ${WARMUP}s warm-up then ${DURATION}s measured per scenario and target$( ((REPEAT > 1)) && echo ", $REPEAT rounds, the median shown"); wrk shares the cores with the targets"
-    echo "- palisade: java $PALISADE_JAVA_OPTS -jar palisade.jar run --listen 127.0.0.1:PORT --to 127.0.0.1:ORIGIN $PALISADE_ARGS"
+    echo "- palisade: java $PALISADE_JAVA_OPTS -jar palisade.jar run --config palisade.yaml (listener, one origin, the shipped rules, gate per-address limits raised for one-address load) $PALISADE_ARGS"
     echo
     echo "| scenario | target | req/s | p50 | p99 | errors | CPU us/req |"
     echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
