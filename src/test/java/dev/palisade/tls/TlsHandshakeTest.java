@@ -1,6 +1,7 @@
 package dev.palisade.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -463,6 +464,40 @@ class TlsHandshakeTest {
         t.rotateTicketKeys();
         close(net.connect(port, client, "a.example"));
         assertEquals(1, stats.ticketKeyRenew(), "resumed across one rotation with the previous key");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    void clientInitiatedRenegotiationIsRefused(Provider p) throws Exception {
+        TestPki.serve(dir, ca, KeyType.EC, "a.example");
+        int port = net.serve(terminator(p, TlsConfig.builder(dir).protocols(List.of("TLSv1.2"))));
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.2");
+        ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.setEnabledProtocols(new String[] {"TLSv1.2"});
+            s.startHandshake();
+            InputStream in = s.getInputStream();
+            byte[] line = new byte[64];
+            assertTrue(in.read(line) > 0, "the server's first line");
+            byte[] firstSession = s.getSession().getId();
+            s.getSession().invalidate();
+            boolean renegotiated;
+            try {
+                s.startHandshake(); // asks the server for a new handshake on this connection
+                s.getOutputStream().write("x\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                StringBuilder echo = new StringBuilder();
+                int n;
+                while (echo.indexOf("x") < 0 && (n = in.read(line)) >= 0) {
+                    echo.append(new String(line, 0, n, StandardCharsets.US_ASCII));
+                }
+                renegotiated = !java.util.Arrays.equals(firstSession, s.getSession().getId());
+            } catch (java.io.IOException refused) {
+                renegotiated = false;
+            }
+            assertFalse(renegotiated, "the server renegotiated at the client's request");
+        }
     }
 
     static void awaitCount(java.util.function.LongSupplier counter, long atLeast) throws InterruptedException {
