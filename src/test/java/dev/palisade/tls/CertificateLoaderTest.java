@@ -129,13 +129,15 @@ class CertificateLoaderTest {
         TestPki.write(dir.resolve("broken.crt"), "-----BEGIN CERTIFICATE-----\nMIIB!!!!notbase64\n-----END CERTIFICATE-----\n");
         TestPki.write(dir.resolve("cut.crt"), "-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAK\n");
         Files.write(dir.resolve("binary.cer"), new byte[] {0x30, (byte) 0x82, 0x01, 0x0a, 0x02});
+        TestPki.write(dir.resolve("zero.pem"), "0x30 is also the digit zero\n");
 
         ConfigException e = failure(TlsConfig.of(dir));
         assertProblem(e, "notes.pem", "no PEM certificate or private key found");
         assertProblem(e, "broken.crt", "PEM block 1");
         assertProblem(e, "cut.crt", "PEM block 1");
         assertProblem(e, "binary.cer", "binary DER, not PEM");
-        assertEquals(4, e.problems().size(), e.getMessage());
+        assertProblem(e, "zero.pem", "no PEM certificate or private key found");
+        assertEquals(5, e.problems().size(), e.getMessage());
     }
 
     @Test
