@@ -171,11 +171,22 @@ public final class TlsTerminator {
         return counters;
     }
 
+    /** The certificate a handshake for {@code host} gets now (the default for an unknown name); null when refused. */
+    public ServedCertificate certificateFor(String host) {
+        SniTable.Entry e = entryFor(host);
+        return e == null ? null : e.certificate();
+    }
+
     /** The context a handshake for {@code host} would use now (null: refused); for tests. */
     SslContext contextFor(String host) {
+        SniTable.Entry e = entryFor(host);
+        return e == null ? null : e.context();
+    }
+
+    private SniTable.Entry entryFor(String host) {
         State s = state;
-        SniTable.Entry e = s.table().find(host);
-        return e != null ? e.context() : s.cfg().strictSni() ? null : s.table().fallback().context();
+        SniTable.Entry e = s.table().find(host == null ? null : CertNames.normalize(host));
+        return e != null ? e : s.cfg().strictSni() ? null : s.table().fallback();
     }
 
     private Future<SslContext> select(String host, Promise<SslContext> promise) {

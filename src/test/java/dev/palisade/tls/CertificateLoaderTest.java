@@ -262,6 +262,22 @@ class CertificateLoaderTest {
     }
 
     @Test
+    void renewedCertificateBesideTheOldOneServesTheName() throws Exception {
+        Instant now = Instant.now();
+        Issued older = TestPki.leaf(ca, KeyType.EC, now.minus(Duration.ofDays(80)), now.plus(Duration.ofDays(10)), "a.example");
+        Issued newer = TestPki.leaf(ca, KeyType.EC, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(89)), "a.example");
+        // the old files sort first, yet the renewed certificate serves the name
+        TestPki.writeCerts(dir.resolve("a-0-old.crt"), older.cert());
+        TestPki.writePkcs8(dir.resolve("a-0-old.key"), older.key());
+        TestPki.writeCerts(dir.resolve("a-1-new.crt"), newer.cert());
+        TestPki.writePkcs8(dir.resolve("a-1-new.key"), newer.key());
+        TlsTerminator t = TlsTerminator.create("test", TlsConfig.of(dir));
+        assertEquals(newer.cert(), t.certificateFor("a.example").leaf());
+        assertTrue(t.warnings().stream().anyMatch(w -> w.contains("a-0-old.crt") && w.contains("a-1-new.crt, which serves it")),
+                t.warnings().toString());
+    }
+
+    @Test
     void unknownDefaultHostAndUnusableClientCa() throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         ConfigException e = assertThrows(ConfigException.class,
