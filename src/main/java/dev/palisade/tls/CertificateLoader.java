@@ -52,7 +52,10 @@ final class CertificateLoader {
     static Loaded load(TlsConfig cfg, KeyPassword password, Clock clock) throws ConfigException {
         List<ConfigProblem> problems = new ArrayList<>();
         List<ConfigProblem> warnings = new ArrayList<>();
-        List<Path> files = files(cfg.certs(), problems);
+        List<Path> files = new ArrayList<>(files(cfg.certs(), problems));
+        if (cfg.keyFile() != null && !files.contains(cfg.keyFile())) {
+            files.add(cfg.keyFile());
+        }
         List<PemFile> pems = new ArrayList<>();
         for (Path f : files) {
             pems.add(PemFile.read(f, password, problems));

@@ -238,6 +238,16 @@ class CertificateLoaderTest {
     }
 
     @Test
+    void chainFileWithASeparateKeyFileAsNginxDoes() throws Exception {
+        Issued leaf = TestPki.leaf(ca, KeyType.EC, "one.example");
+        Path chain = TestPki.writeCerts(dir.resolve("tls").resolve("fullchain.pem"), leaf.cert(), ca.cert());
+        Path key = TestPki.writePkcs8(dir.resolve("private").resolve("one.key"), leaf.key());
+        CertificateLoader.Loaded l = load(TlsConfig.builder(chain).keyFile(key).build(), Map.of());
+        assertEquals(key, l.certificates().get(0).keyFile());
+        assertProblem(failure(TlsConfig.of(chain)), "fullchain.pem", "has no matching private key");
+    }
+
+    @Test
     void opensslStyleSelfSignedCaTrueCertificateIsServed() throws Exception {
         // openssl req -x509 marks its certificate CA:TRUE; it still serves with its key
         Issued self = TestPki.ca("selfsigned.example");
