@@ -3,7 +3,9 @@ package dev.palisade.tls;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -161,6 +163,28 @@ public final class TlsTerminator {
     /** How many served certificates are expired or not yet valid (served because allow_expired is true). */
     public int outOfDateCertificates() {
         return state.outOfDate();
+    }
+
+    /** When the first served certificate expires, for an expiry metric and alert. */
+    public Instant earliestExpiry() {
+        return state.certificates().stream().map(ServedCertificate::notAfter).min(Comparator.naturalOrder())
+                .orElseThrow();
+    }
+
+    /**
+     * One line per served certificate, for {@code palisade check} and the startup log:
+     * {@code certs/a.crt: a.example, www.a.example (EC, key certs/a.key, expires 2027-02-01T00:00:00Z)}.
+     */
+    public List<String> summary() {
+        List<String> out = new ArrayList<>();
+        for (ServedCertificate c : state.certificates()) {
+            List<String> names = new ArrayList<>(c.names());
+            names.addAll(CertNames.ipAddresses(c.leaf()));
+            out.add(c.certFile() + ": " + (names.isEmpty() ? c.subject() : String.join(", ", names)) + " ("
+                    + c.key().getAlgorithm() + (c.keyFile().equals(c.certFile()) ? "" : ", key " + c.keyFile())
+                    + ", expires " + c.notAfter() + (c.inDate() ? "" : ", OUT OF DATE") + ")");
+        }
+        return out;
     }
 
     public TlsConfig config() {
