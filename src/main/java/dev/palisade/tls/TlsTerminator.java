@@ -249,6 +249,10 @@ public final class TlsTerminator {
             throw new ConfigException(problems);
         }
         List<ConfigProblem> warnings = new ArrayList<>(loaded.warnings());
+        if (cfg.strictSni() && !cfg.defaultHost().isEmpty()) {
+            warnings.add(new ConfigProblem(where, 0, "default_host", "has no effect with strict_sni: true "
+                    + "(clients without SNI are refused)"));
+        }
         ServerContexts contexts = new ServerContexts(cfg, provider, clientCas, ticketKeys);
         List<SniTable.Entry> entries = new ArrayList<>();
         for (ServedCertificate c : loaded.certificates()) {
