@@ -105,16 +105,36 @@ public final class TlsTerminator {
      * Re-reads the certificates with {@code cfg} (for a changed config file) and swaps them in for new
      * handshakes. On any problem the current certificates keep serving and the problems are thrown.
      */
-    public synchronized void reload(TlsConfig cfg) throws ConfigException {
-        State next;
+    public void reload(TlsConfig cfg) throws ConfigException {
+        prepare(cfg).apply();
+    }
+
+    /**
+     * The first half of a reload: reads and checks everything for {@code cfg} and builds the contexts, without
+     * serving them yet. A server reloading several listeners prepares all of them, and applies them only
+     * when every one succeeded, so a bad file on one listener changes nothing anywhere.
+     */
+    public Prepared prepare(TlsConfig cfg) throws ConfigException {
         try {
-            next = build(cfg);
+            return new Prepared(build(cfg));
         } catch (ConfigException e) {
             log.warn("TLS reload on {} refused, the current certificates keep serving:\n{}", listener, e.getMessage());
             throw e;
         }
-        state = next;
-        logState("TLS reloaded");
+    }
+
+    /** Certificates read and checked, ready to serve; {@link #apply} swaps them in for new handshakes. */
+    public final class Prepared {
+        private final State next;
+
+        private Prepared(State next) {
+            this.next = next;
+        }
+
+        public void apply() {
+            state = next;
+            logState("TLS reloaded");
+        }
     }
 
     /**

@@ -287,6 +287,13 @@ class TlsHandshakeTest {
         TlsTestNet.Result r = net.connect(port, client(SslProvider.JDK), "a.example");
         assertEquals(first.cert().getSerialNumber(), r.peer().getSerialNumber());
         close(r);
+
+        // two phases: nothing changes until apply()
+        Files.delete(dir.resolve("broken.pem"));
+        TlsTerminator.Prepared next = t.prepare(t.config());
+        assertEquals(first.cert(), t.certificateFor("a.example").leaf());
+        next.apply();
+        assertNotEquals(first.cert(), t.certificateFor("a.example").leaf());
     }
 
     @ParameterizedTest
