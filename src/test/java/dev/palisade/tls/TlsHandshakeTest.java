@@ -175,6 +175,20 @@ class TlsHandshakeTest {
 
     @ParameterizedTest
     @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    void protocolsSettingCanRequireTls13(Provider p) throws Exception {
+        TestPki.serve(dir, ca, KeyType.EC, "a.example");
+        int port = net.serve(terminator(p, TlsConfig.builder(dir).protocols(List.of("TLSv1.3"))));
+        SslContext tls12 = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null)
+                .protocols("TLSv1.2").build();
+        assertThrows(ExecutionException.class, () -> net.connect(port, tls12, "a.example"));
+        TlsTestNet.Result r = net.connect(port, client(SslProvider.JDK), "a.example");
+        assertEquals("TLSv1.3", r.protocol());
+        close(r);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
     void serverPrefersItsOwnCipherOrder(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         int port = net.serve(terminator(p, TlsConfig.builder(dir).protocols(List.of("TLSv1.2"))));
