@@ -490,6 +490,28 @@ class TlsHandshakeTest {
 
     @ParameterizedTest
     @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    void tls12SessionsAreResumedAsSeenByTheClient(Provider p) throws Exception {
+        TestPki.serve(dir, ca, KeyType.EC, "a.example");
+        int port = net.serve(terminator(p, TlsConfig.builder(dir).protocols(List.of("TLSv1.2"))));
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.2");
+        ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        long[] created = new long[2];
+        for (int i = 0; i < 2; i++) {
+            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+                s.setSoTimeout(10_000);
+                javax.net.ssl.SSLParameters params = s.getSSLParameters();
+                params.setServerNames(List.of(new javax.net.ssl.SNIHostName("a.example")));
+                s.setSSLParameters(params);
+                s.startHandshake();
+                assertTrue(s.getInputStream().read(new byte[64]) > 0, "the server's first line");
+                created[i] = s.getSession().getCreationTime();
+            }
+        }
+        assertEquals(created[0], created[1], "the second connection resumed the first one's session");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
     void clientInitiatedRenegotiationIsRefused(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         int port = net.serve(terminator(p, TlsConfig.builder(dir).protocols(List.of("TLSv1.2"))));
