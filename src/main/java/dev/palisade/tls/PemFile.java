@@ -59,6 +59,9 @@ record PemFile(Path file, List<X509Certificate> certificates, List<PrivateKey> k
         } catch (NoSuchFileException e) {
             problems.add(problem(name, "file not found"));
             return empty(file);
+        } catch (java.nio.file.AccessDeniedException e) {
+            problems.add(problem(name, "permission denied (expected: readable by the user Palisade runs as)"));
+            return empty(file);
         } catch (IOException e) {
             problems.add(problem(name, "cannot read: " + e.getMessage()));
             return empty(file);

@@ -221,6 +221,18 @@ class CertificateLoaderTest {
     }
 
     @Test
+    void privateKeyReadableByEveryoneIsAWarning() throws Exception {
+        TestPki.serve(dir, ca, KeyType.EC, "a.example");
+        Path key = dir.resolve("a.example.key");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        CertificateLoader.Loaded l = load();
+        assertTrue(l.warnings().stream().anyMatch(w -> w.file().equals(key.toString())
+                && w.message().contains("readable by every user")), l.warnings().toString());
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        assertTrue(load().warnings().isEmpty());
+    }
+
+    @Test
     void missingAndEmptyDirectories() throws Exception {
         assertProblem(failure(TlsConfig.of(dir.resolve("nope"))), "nope", "not found");
         assertProblem(failure(TlsConfig.of(dir)), dir.toString(), "no PEM files in the directory");
