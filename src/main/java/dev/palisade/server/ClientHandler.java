@@ -275,6 +275,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         head.setProtocolVersion(HttpVersion.HTTP_1_1);
         HttpHeaders h = head.headers();
         gen.flow().onResponse(ex, status, new NettyHeaders(h));
+        addListenerHsts(h);
         boolean bodyAllowed = !headRequest && status != 204 && status != 304 && status >= 200;
         if (bodyAllowed && !hadLength) {
             if (http10) {
@@ -341,6 +342,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     // ---- the single rejection path ----
 
+    /** A TLS listener's own Strict-Transport-Security, unless the response already has one. */
+    private void addListenerHsts(HttpHeaders h) {
+        if (listener.secure() && !h.contains("strict-transport-security")) {
+            String hsts = listener.tls().hstsHeader();
+            if (!hsts.isEmpty()) {
+                h.set("Strict-Transport-Security", hsts);
+            }
+        }
+    }
+
     /** Answers the current request with Palisade's page for {@code status}; the reason is logged only. */
     private void reject(int status, String reason, String decidedBy) {
         if (call != null) {
@@ -357,6 +368,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                                 h.set("RateLimit", limit.header());
                             }
                             gen.flow().onResponse(ex, status, new NettyHeaders(h));
+                            addListenerHsts(h);
                         })
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {

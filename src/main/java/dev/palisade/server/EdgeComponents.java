@@ -1,6 +1,8 @@
 package dev.palisade.server;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +16,7 @@ import dev.palisade.guard.Guard;
 import dev.palisade.guard.client.ClientAddress;
 import dev.palisade.guard.flood.GateHandler;
 import dev.palisade.pipeline.ClientInfo;
+import dev.palisade.tls.CertificateWatcher;
 import dev.palisade.tls.TlsFacts;
 import dev.palisade.tls.TlsTerminator;
 import io.netty.channel.Channel;
@@ -29,6 +32,7 @@ class EdgeComponents {
 
     private final Map<String, TlsTerminator> tls;
     private volatile Guard guard;
+    private final List<CertificateWatcher> watchers = new ArrayList<>();
 
     private EdgeComponents(Map<String, TlsTerminator> tls, Guard guard) {
         this.tls = tls;
@@ -67,12 +71,29 @@ class EdgeComponents {
         return guard;
     }
 
-    /** Reloads the guard's settings (bans, strikes and open-connection counts carry over) and the certificates. */
+    /**
+     * Reloads the certificates of every TLS listener and the guard's settings (bans, strikes and
+     * open-connection counts carry over). Everything is read and checked first; one bad file and nothing
+     * changes anywhere. Reads files: never call it on an event loop.
+     */
     void reload(PalisadeConfig config) throws ConfigException {
-        Guard next = guard.reload(config.guard());
-        for (TlsTerminator t : tls.values()) {
-            t.reload();
+        List<TlsTerminator.Prepared> prepared = new ArrayList<>();
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (ListenerConfig l : config.listeners()) {
+            TlsTerminator t = tls.get(l.name());
+            if (t != null && l.secure()) {
+                try {
+                    prepared.add(t.prepare(l.tls()));
+                } catch (ConfigException e) {
+                    problems.addAll(e.problems());
+                }
+            }
         }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        Guard next = guard.reload(config.guard());
+        prepared.forEach(TlsTerminator.Prepared::apply);
         Guard old = guard;
         guard = next;
         if (old != next) {
@@ -80,7 +101,20 @@ class EdgeComponents {
         }
     }
 
+    /** Watches every TLS listener's certificate files and reloads them after changes settle. */
+    void watchCertificates() {
+        for (TlsTerminator t : tls.values()) {
+            try {
+                watchers.add(CertificateWatcher.start(t, Duration.ofSeconds(2)));
+            } catch (IOException e) {
+                org.slf4j.LoggerFactory.getLogger(EdgeComponents.class)
+                        .warn("certificate files will not be watched (reload with SIGHUP): {}", e.getMessage());
+            }
+        }
+    }
+
     void close() {
+        watchers.forEach(CertificateWatcher::close);
         guard.close();
     }
 

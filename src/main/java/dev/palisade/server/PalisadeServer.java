@@ -98,6 +98,7 @@ public final class PalisadeServer implements AutoCloseable {
                 throw new StartException("configuration has problems:\n" + e.getMessage());
             }
             s.bindAll(config, components);
+            components.watchCertificates();
             log.info("palisade started ({} transport, {} io threads)", Transports.name(),
                     Runtime.getRuntime().availableProcessors());
             return s;
