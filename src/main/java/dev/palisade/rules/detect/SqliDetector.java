@@ -207,7 +207,6 @@ public final class SqliDetector {
         }
         Tok next = k < t.size() ? t.get(k) : null;
         boolean cmp = next != null && compare(next);
-        boolean ends = next == null || next.type() == Type.COMMENT || next.type() == Type.SEMI;
         switch (v.type()) {
             case NUM:
                 if (afterBreak) {
