@@ -11,6 +11,7 @@ import java.util.List;
 final class ContainsAny implements Operator {
 
     private final PhraseAutomaton automaton;
+    private final List<String> phrases;
 
     ContainsAny(List<String> phrases) {
         if (phrases.isEmpty()) {
@@ -22,6 +23,12 @@ final class ContainsAny implements Operator {
             }
         }
         this.automaton = new PhraseAutomaton(phrases);
+        this.phrases = List.copyOf(phrases);
+    }
+
+    @Override
+    public List<String> requiredPhrases() {
+        return phrases;
     }
 
     @Override
