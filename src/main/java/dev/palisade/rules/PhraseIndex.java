@@ -11,7 +11,8 @@ import dev.palisade.rules.operator.PhraseAutomaton;
 /**
  * Indexes the rules whose condition requires a phrase ({@code X contains any [...]} alone, or as the
  * first part of an {@code and}) by target: all such phrases of all rules reading the same target go into
- * one automaton. Per request, one pass over each target's values tells which of those rules can match
+ * one automaton. Rules that require an exact value ({@code X equals "..."}, {@code X in [...]}) are
+ * indexed the same way in one hash map per target. Per request, one pass over each target's values tells which of those rules can match
  * at all; the others are skipped without evaluating them. So a thousand phrase rules on the user agent
  * cost one scan of the user agent, not a thousand.
  */
@@ -19,13 +20,28 @@ final class PhraseIndex {
 
     private final Target[] targets;
     private final PhraseAutomaton[] automata;
+    private final Target[] literalTargets;
+    private final List<Map<String, BitSet>> literals = new ArrayList<>();
     private final BitSet gated = new BitSet();
 
     PhraseIndex(List<Rule> rules) {
         Map<String, Target> byKey = new LinkedHashMap<>();
         Map<String, List<String>> phrases = new LinkedHashMap<>();
         Map<String, List<Integer>> labels = new LinkedHashMap<>();
+        Map<String, Target> litByKey = new LinkedHashMap<>();
+        Map<String, Map<String, BitSet>> litMaps = new LinkedHashMap<>();
         for (int i = 0; i < rules.size(); i++) {
+            Expr.Cond lit = literalGate(rules.get(i).when());
+            if (lit != null) {
+                String key = lit.target().key();
+                litByKey.putIfAbsent(key, lit.target());
+                Map<String, BitSet> m = litMaps.computeIfAbsent(key, k -> new java.util.HashMap<>());
+                for (String v : lit.op().requiredValues()) {
+                    m.computeIfAbsent(v, k -> new BitSet()).set(i);
+                }
+                gated.set(i);
+                continue;
+            }
             Expr.Cond gate = gate(rules.get(i).when());
             if (gate == null) {
                 continue;
@@ -38,6 +54,8 @@ final class PhraseIndex {
             }
             gated.set(i);
         }
+        literalTargets = litByKey.values().toArray(new Target[0]);
+        literals.addAll(litMaps.values());
         targets = byKey.values().toArray(new Target[0]);
         automata = new PhraseAutomaton[targets.length];
         int t = 0;
@@ -59,8 +77,19 @@ final class PhraseIndex {
         return null;
     }
 
+    /** The condition that must hold for the rule to match, when it is an exact-value condition. */
+    private static Expr.Cond literalGate(Expr e) {
+        if (e instanceof Expr.And a && !a.parts().isEmpty()) {
+            e = a.parts().get(0);
+        }
+        if (e instanceof Expr.Cond c && !c.op().presence() && c.op().requiredValues() != null) {
+            return c;
+        }
+        return null;
+    }
+
     boolean isEmpty() {
-        return targets.length == 0;
+        return targets.length == 0 && literalTargets.length == 0;
     }
 
     /** Whether rule number {@code i} is indexed (it can be skipped when its phrases do not occur). */
@@ -75,6 +104,16 @@ final class PhraseIndex {
             List<Value> values = targets[t].values(ev);
             for (int i = 0; i < values.size(); i++) {
                 automata[t].labelsIn(values.get(i).text(), out);
+            }
+        }
+        for (int t = 0; t < literalTargets.length; t++) {
+            List<Value> values = literalTargets[t].values(ev);
+            Map<String, BitSet> m = literals.get(t);
+            for (int i = 0; i < values.size(); i++) {
+                BitSet b = m.get(values.get(i).text());
+                if (b != null) {
+                    out.or(b);
+                }
             }
         }
         return out;

@@ -237,6 +237,9 @@ class RuleEngineStageTest {
                 text.append(" and path prefix \"/a\"");
             }
             text.append(" then log\n");
+            text.append("rule e").append(i).append(" \"e\" when ").append(i % 2 == 0 ? "path" : "lower(method)")
+                    .append(i % 4 == 0 ? " in [\"/a/b\", \"get\", \"/x" : " equals \"/b").append(i % 9).append("\"")
+                    .append(i % 4 == 0 ? "]" : "").append(" then log\n");
         }
         RuleSet set = RuleLoader.parse("t.rules", text.toString());
         RulesConfig cfg = BLOCK.withExclusions(List.of(new RulesConfig.Exclusion("*", "/a/x", List.of("p10"), List.of())));

@@ -16,6 +16,14 @@ public interface Operator {
         return null;
     }
 
+    /**
+     * Values one of which a value must equal exactly for this operator to pass it, or null. The rule set
+     * uses them to index literal rules by target.
+     */
+    default java.util.Set<String> requiredValues() {
+        return null;
+    }
+
     /** True for {@code exists}, which asks whether a field has any value rather than testing one. */
     default boolean presence() {
         return false;
