@@ -123,9 +123,16 @@ public final class ConfigLoader {
         ForwardingConfig forwarding = section(top, "forwarding", ForwardingConfig::from, ForwardingConfig.DEFAULTS);
         LogConfig log = section(top, "log", LogConfig::from, LogConfig.DEFAULTS);
         RulesConfig rules = section(top, "rules", n -> RulesConfig.from(n, base), RulesConfig.DEFAULTS.resolve(base));
-        GuardConfig guard = section(top, "guard", GuardConfig::from, GuardConfig.DEFAULTS);
-        HeadersConfig headers = section(top, "headers", HeadersConfig::from, HeadersConfig.DEFAULTS);
+        GuardConfig guard = section(top, "guard", GuardConfig::from, GuardConfig.DEFAULTS).resolve(base);
+        HeadersConfig headers = section(top, "headers", n -> HeadersConfig.from(n, base), HeadersConfig.DEFAULTS);
         top.finish();
+        if (!routes.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            routes.forEach(r -> names.add(r.name()));
+            for (String bad : guard.unknownRoutes(names)) {
+                problems.add(new ConfigProblem(name, 0, "guard.rate_limits", bad));
+            }
+        }
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -154,9 +161,7 @@ public final class ConfigLoader {
         if (l.tls() == null || base == null) {
             return l;
         }
-        TlsConfig t = l.tls();
-        return new ListenerConfig(l.name(), l.bind(), l.proxyProtocol(),
-                new TlsConfig(resolve(base, t.certs().toString()), t.strictSni(), t.http2()));
+        return new ListenerConfig(l.name(), l.bind(), l.proxyProtocol(), l.tls().resolve(base));
     }
 
     static Path resolve(Path base, String p) {

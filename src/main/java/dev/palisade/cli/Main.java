@@ -1,0 +1,36 @@
+package dev.palisade.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar palisade.jar <command>}: the entry point. */
+@Command(name = "palisade", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Security-focused edge reverse proxy and web application firewall.",
+        subcommands = {RunCommand.class, CheckCommand.class, CertsCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        if (code != 0 || args.length == 0 || !args[0].equals("run")) {
+            System.exit(code);
+        }
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("palisade: " + ex.getMessage());
+            return 1;
+        });
+        return cl;
+    }
+
+    /** Reads the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"palisade " + (v == null ? "dev" : v)};
+        }
+    }
+}
