@@ -17,12 +17,21 @@ import dev.palisade.balance.Router;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.forward.Transports;
+import dev.palisade.config.ConfigException;
+import dev.palisade.config.ConfigLoader;
 import dev.palisade.observe.AccessLog;
+import dev.palisade.observe.LogSetup;
+import dev.palisade.observe.Metrics;
+import dev.palisade.observe.MetricsLogStage;
+import dev.palisade.observe.SecurityLog;
 import dev.palisade.pipeline.LogStage;
 import dev.palisade.pipeline.ProxyFlow;
 import dev.palisade.pipeline.RequestStage;
 import dev.palisade.pipeline.ResponseStage;
 import dev.palisade.pipeline.UpstreamRequestStage;
+import dev.palisade.server.admin.AdminHooks;
+import dev.palisade.server.admin.AdminServer;
+import dev.palisade.server.admin.BanAdmin;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -46,6 +55,7 @@ public final class PalisadeServer implements AutoCloseable {
     private final ServerState state;
     private final AtomicReference<Generation> current = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
+    private volatile AdminServer admin;
 
     private PalisadeServer(int threads) {
         this.boss = Transports.newGroup(1, "palisade-accept");
@@ -59,6 +69,10 @@ public final class PalisadeServer implements AutoCloseable {
         try {
             s.current.set(s.assemble(config));
             s.bindAll(config, new EdgeComponents());
+            LogSetup.apply(config.log());
+            if (config.admin().enabled()) {
+                s.admin = AdminServer.start(config.admin(), s.adminHooks());
+            }
             log.info("palisade started ({} transport, {} io threads)", Transports.name(),
                     Runtime.getRuntime().availableProcessors());
             return s;
@@ -101,6 +115,10 @@ public final class PalisadeServer implements AutoCloseable {
         if (config.log().accessEnabled()) {
             logStages.add(new AccessLog());
         }
+        if (config.log().securityEnabled()) {
+            logStages.add(new SecurityLog());
+        }
+        logStages.add(new MetricsLogStage(Metrics.global()));
         ProxyFlow flow = new ProxyFlow(request, upstream, response, logStages);
         return new Generation(config, flow, new Router(config), Rejections.DEFAULT_PAGE, config.headers().server());
     }
@@ -108,7 +126,47 @@ public final class PalisadeServer implements AutoCloseable {
     /** Swaps in a new configuration for the next requests. Listeners are not rebound. */
     public void reload(PalisadeConfig config) {
         current.set(assemble(config));
+        LogSetup.apply(config.log());
+        AdminServer a = admin;
+        if (a != null) {
+            a.update(config.admin());
+        }
+        Metrics.global().reload(true);
         log.info("configuration reloaded");
+    }
+
+    /** POST /admin/reload: the config file the server runs from, read again (the demo rebuilds the same). */
+    private AdminHooks.ReloadResult reloadFromSource() {
+        PalisadeConfig now = config();
+        if (now.source() == null) {
+            reload(now);
+            return AdminHooks.ReloadResult.OK;
+        }
+        try {
+            reload(ConfigLoader.load(now.source()));
+            return AdminHooks.ReloadResult.OK;
+        } catch (ConfigException e) {
+            Metrics.global().reload(false);
+            log.error("reload refused, the running configuration stays:\n{}", e.getMessage());
+            return AdminHooks.ReloadResult.refused(e.getMessage());
+        }
+    }
+
+    private AdminHooks adminHooks() {
+        return new AdminHooks(Metrics.global(),
+                () -> !state.draining() && listeners.values().stream().allMatch(Channel::isActive),
+                () -> {
+                    Map<String, List<String>> groups = new LinkedHashMap<>();
+                    current.get().router().groups().forEach((name, g) ->
+                            groups.put(name, g.servers().stream().map(Object::toString).toList()));
+                    return groups;
+                },
+                this::reloadFromSource, BanAdmin.NONE);
+    }
+
+    /** The admin listener, or null when {@code admin.enabled} is false. */
+    public AdminServer admin() {
+        return admin;
     }
 
     public PalisadeConfig config() {
@@ -156,6 +214,10 @@ public final class PalisadeServer implements AutoCloseable {
         state.clients().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        AdminServer a = admin;
+        if (a != null) {
+            a.close();
+        }
     }
 
     @Override
