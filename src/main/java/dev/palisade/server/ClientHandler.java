@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.palisade.balance.Router;
 import dev.palisade.config.ListenerConfig;
+import dev.palisade.headers.HopByHop;
 import dev.palisade.observe.RequestIds;
 import dev.palisade.pipeline.Attrs;
 import dev.palisade.pipeline.ClientInfo;
@@ -72,6 +73,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private long bytesIn;
     private int requests;
     private ClientInfo info;
+    private BodyPrefix inspecting;
 
     /** Supplies the client facts of a connection (address after PROXY protocol or trusted headers, TLS). */
     interface ClientInfoSource {
@@ -103,7 +105,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (c instanceof LastHttpContent) {
                 requestComplete = true;
             }
-            if (call != null) {
+            if (inspecting != null) {
+                if (inspecting.add(c)) {
+                    finishInspection();
+                }
+            } else if (call != null) {
                 call.onRequestContent(c);
             } else {
                 c.release();
@@ -133,7 +139,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (info == null || !info.secure() && listener.proxyProtocol()) {
             info = clientInfo.of(ctx, listener, headers);
         }
-        RequestHead head = RequestHead.of(req.method().name(), req.uri(), http10 ? "HTTP/1.0" : "HTTP/1.1",
+        RequestHead head = RequestHead.of(req.method().name(), req.uri(),
+                !side.reusable() ? "HTTP/2" : http10 ? "HTTP/1.0" : "HTTP/1.1",
                 new NettyHeaders(headers));
         ex = new Exchange(RequestIds.next(), head, info, System.nanoTime());
         keepAlive = HttpUtil.isKeepAlive(req) && requests < gen.config().limits().maxRequestsPerConnection()
@@ -149,6 +156,23 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             sendContinue = !full;
         }
 
+        long inspect = gen.bodyInspection();
+        if (inspect > 0 && !full) {
+            // a rule reads the body: hold the first bytes, decide, then forward what was held
+            inspecting = new BodyPrefix(req, (int) inspect);
+            if (sendContinue) {
+                side.answeringHead(false);
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            }
+            return;
+        }
+        proceed(req, full, sendContinue);
+    }
+
+    /** Runs the request stages, routes, and starts forwarding. */
+    private void proceed(HttpRequest req, boolean full, boolean sendContinue) {
+        HttpHeaders headers = req.headers();
+        RequestHead head = ex.request();
         ProxyFlow flow = gen.flow();
         Verdict v = flow.onRequest(ex);
         if (v instanceof Verdict.Respond r) {
@@ -168,27 +192,26 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         ex.route(match.route().name());
 
         boolean websocket = !http10 && Framing.isWebSocketUpgrade(req.method().name(), headers);
-        boolean chunked = headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        // a body of unknown length (chunked on HTTP/1.1, DATA frames without content-length on HTTP/2)
+        boolean chunked = !full && !headers.contains(HttpHeaderNames.CONTENT_LENGTH);
+        if (websocket) {
+            ex.attrs().put(HopByHop.WEBSOCKET, Boolean.TRUE);
+            keepAlive = false;
+        }
+        gen.groupHeaders().get(match.group().name()).apply(ex);
         HttpHeaders up = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders().set(headers);
-        Framing.stripHopByHop(up);
         up.remove(HttpHeaderNames.EXPECT);
         flow.onUpstreamRequest(ex, new NettyHeaders(up));
+        // the proxy frames the body itself: one unambiguous form toward the origin
         if (chunked) {
             up.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             up.remove(HttpHeaderNames.CONTENT_LENGTH);
+        } else {
+            up.remove(HttpHeaderNames.TRANSFER_ENCODING);
         }
-        if (websocket) {
-            up.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-            up.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-            keepAlive = false;
-        }
-        String hostOverride = match.group().config().hostHeader();
-        if (hostOverride != null) {
-            up.set(HttpHeaderNames.HOST, hostOverride);
-        } else if (!up.contains(HttpHeaderNames.HOST)) {
+        if (!up.contains(HttpHeaderNames.HOST)) {
             up.set(HttpHeaderNames.HOST, match.group().servers().get(0).toString());
         }
-        up.set("X-Request-Id", ex.requestId());
 
         call = new ProxyCall(this, ctx, ex, match.group(), ProxyCall.upstreamRequest(req, up), websocket, gen.config());
         if (full) {
@@ -199,6 +222,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         call.start(match.group().pick(ex));
+    }
+
+    /** The body prefix is complete: the stages see it, then the held pieces go on to the origin. */
+    private void finishInspection() {
+        BodyPrefix held = inspecting;
+        inspecting = null;
+        ex.body(held.bytes());
+        proceed(held.request(), false, false);
+        held.replay(call);
     }
 
     // ---- called by ProxyCall ----
@@ -299,7 +331,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         keepAlive = ka;
         Long retry = ex.attrs().get(RETRY_AFTER);
         Rejections.write(ctx, side, status, ex.requestId(), ka, headRequest, gen.pages(), gen.serverHeader(),
-                        retry == null ? 0 : retry)
+                        retry == null ? 0 : retry, h -> gen.flow().onResponse(ex, status, new NettyHeaders(h)))
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         keepAlive = false;
@@ -342,6 +374,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         completed = true;
+        if (inspecting != null) {
+            inspecting.release();
+            inspecting = null;
+        }
         if (call != null) {
             call.finish(status == 0);
             call = null;

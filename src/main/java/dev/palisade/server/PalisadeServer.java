@@ -4,6 +4,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.palisade.balance.Router;
+import dev.palisade.config.ConfigException;
+import dev.palisade.config.ConfigLoader;
+import dev.palisade.config.ConfigProblem;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.forward.Transports;
-import dev.palisade.config.ConfigException;
-import dev.palisade.config.ConfigLoader;
+import dev.palisade.headers.ErrorPages;
+import dev.palisade.headers.GroupHeaders;
+import dev.palisade.headers.HeaderPolicies;
 import dev.palisade.observe.AccessLog;
 import dev.palisade.observe.LogSetup;
 import dev.palisade.observe.Metrics;
@@ -29,9 +34,13 @@ import dev.palisade.pipeline.ProxyFlow;
 import dev.palisade.pipeline.RequestStage;
 import dev.palisade.pipeline.ResponseStage;
 import dev.palisade.pipeline.UpstreamRequestStage;
+import dev.palisade.rules.RuleEngineStage;
+import dev.palisade.rules.RuleLoader;
+import dev.palisade.rules.RuleSet;
 import dev.palisade.server.admin.AdminHooks;
 import dev.palisade.server.admin.AdminServer;
 import dev.palisade.server.admin.BanAdmin;
+import dev.palisade.tls.TlsTerminator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -56,6 +65,7 @@ public final class PalisadeServer implements AutoCloseable {
     private final AtomicReference<Generation> current = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
     private volatile AdminServer admin;
+    private EdgeComponents components;
 
     private PalisadeServer(int threads) {
         this.boss = Transports.newGroup(1, "palisade-accept");
@@ -63,12 +73,40 @@ public final class PalisadeServer implements AutoCloseable {
         this.state = new ServerState(new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE));
     }
 
+    /**
+     * Builds everything {@link #start} would build from {@code config} (certificates, rule files) without
+     * binding a port, and reports every problem found: what {@code palisade check} runs.
+     */
+    public static void validate(PalisadeConfig config) throws ConfigException {
+        List<ConfigProblem> problems = new ArrayList<>();
+        try {
+            EdgeComponents.build(config);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        try {
+            RuleLoader.load(config.rules());
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
     /** Binds every listener of {@code config}; on any failure nothing is left running. */
     public static PalisadeServer start(PalisadeConfig config) throws StartException {
         PalisadeServer s = new PalisadeServer(Math.max(1, Runtime.getRuntime().availableProcessors()));
         try {
-            s.current.set(s.assemble(config));
-            s.bindAll(config, new EdgeComponents());
+            EdgeComponents components;
+            try {
+                s.current.set(s.assemble(config, RuleLoader.load(config.rules())));
+                components = EdgeComponents.build(config);
+            } catch (ConfigException e) {
+                throw new StartException("configuration has problems:\n" + e.getMessage());
+            }
+            s.components = components;
+            s.bindAll(config, components);
             LogSetup.apply(config.log());
             if (config.admin().enabled()) {
                 s.admin = AdminServer.start(config.admin(), s.adminHooks());
@@ -107,11 +145,15 @@ public final class PalisadeServer implements AutoCloseable {
     }
 
     /** Builds the stage flow and router for {@code config}. */
-    private Generation assemble(PalisadeConfig config) {
+    private Generation assemble(PalisadeConfig config, RuleSet rules) {
         List<RequestStage> request = new ArrayList<>();
         List<UpstreamRequestStage> upstream = new ArrayList<>();
         List<ResponseStage> response = new ArrayList<>();
         List<LogStage> logStages = new ArrayList<>();
+        request.addAll(HeaderPolicies.request(config.headers()));
+        request.add(new RuleEngineStage(rules, config.rules()));
+        upstream.addAll(HeaderPolicies.upstream(config.headers(), config.forwarding()));
+        response.addAll(HeaderPolicies.response(config.headers()));
         if (config.log().accessEnabled()) {
             logStages.add(new AccessLog());
         }
@@ -119,31 +161,39 @@ public final class PalisadeServer implements AutoCloseable {
             logStages.add(new SecurityLog());
         }
         logStages.add(new MetricsLogStage(Metrics.global()));
+        Map<String, GroupHeaders> groupHeaders = new HashMap<>();
+        config.origins().forEach((name, group) -> groupHeaders.put(name, GroupHeaders.of(group)));
         ProxyFlow flow = new ProxyFlow(request, upstream, response, logStages);
-        return new Generation(config, flow, new Router(config), Rejections.DEFAULT_PAGE, config.headers().server());
+        return new Generation(config, flow, new Router(config), ErrorPages.of(config.headers())::page,
+                config.headers().server(), Map.copyOf(groupHeaders),
+                rules.readsBody() && !config.rules().mode().equals("off") ? config.rules().bodyLimit() : 0);
     }
 
-    /** Swaps in a new configuration for the next requests. Listeners are not rebound. */
-    public void reload(PalisadeConfig config) {
-        current.set(assemble(config));
+    /**
+     * Swaps in a new configuration and rule set for the next requests; certificates are reloaded too.
+     * Listeners are not rebound. Anything wrong and nothing changes: the running generation keeps serving.
+     */
+    public void reload(PalisadeConfig config) throws ConfigException {
+        RuleSet rules = RuleLoader.load(config.rules());
+        Generation next = assemble(config, rules);
+        for (Map.Entry<String, TlsTerminator> e : components.terminators().entrySet()) {
+            e.getValue().reload();
+        }
+        current.set(next);
         LogSetup.apply(config.log());
         AdminServer a = admin;
         if (a != null) {
             a.update(config.admin());
         }
         Metrics.global().reload(true);
-        log.info("configuration reloaded");
+        log.info("configuration reloaded: {} rule(s)", rules.size());
     }
 
     /** POST /admin/reload: the config file the server runs from, read again (the demo rebuilds the same). */
     private AdminHooks.ReloadResult reloadFromSource() {
         PalisadeConfig now = config();
-        if (now.source() == null) {
-            reload(now);
-            return AdminHooks.ReloadResult.OK;
-        }
         try {
-            reload(ConfigLoader.load(now.source()));
+            reload(now.source() == null ? now : ConfigLoader.load(now.source()));
             return AdminHooks.ReloadResult.OK;
         } catch (ConfigException e) {
             Metrics.global().reload(false);
