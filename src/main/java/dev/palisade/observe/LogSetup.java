@@ -80,7 +80,9 @@ public final class LogSetup {
             st.ours = null;
         }
         st.original.forEach(logger::detachAppender);
-        logger.setLevel(st.originalLevel);
+        if (st.applied.equals("off")) {
+            logger.setLevel(st.originalLevel);
+        }
         if (destination.equals("off")) {
             logger.setLevel(Level.OFF);
         } else if (destination.equals("stdout")) {

@@ -24,8 +24,8 @@ class LogSetupTest {
         Level before = security.getLevel();
         Path file = dir.resolve("logs/security.log");
         try {
-            security.setLevel(Level.INFO);
             LogSetup.apply(new LogConfig("off", file.toString(), 1 << 20, 3, 8 << 20));
+            security.setLevel(Level.INFO);
             assertTrue(security.getAppender(LogSetup.SECURITY + "-async") != null, "async appender in place");
             assertEquals(Level.OFF, ((Logger) LoggerFactory.getLogger(LogSetup.ACCESS)).getLevel());
             security.info("{\"event\":\"block\"}");
