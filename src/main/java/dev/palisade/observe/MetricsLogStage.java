@@ -1,6 +1,7 @@
 package dev.palisade.observe;
 
 import java.util.List;
+import java.util.function.Function;
 
 import dev.palisade.pipeline.Exchange;
 import dev.palisade.pipeline.LogStage;
@@ -18,9 +19,16 @@ import dev.palisade.pipeline.Outcome;
 public final class MetricsLogStage implements LogStage {
 
     private final Metrics m;
+    private final Function<Exchange, List<SecurityEvent>> fromStages;
 
     public MetricsLogStage(Metrics metrics) {
+        this(metrics, ex -> List.of());
+    }
+
+    /** Also counts the detections {@code fromStages} reads off an exchange (see {@link SecurityLog}). */
+    public MetricsLogStage(Metrics metrics, Function<Exchange, List<SecurityEvent>> fromStages) {
         this.m = metrics;
+        this.fromStages = fromStages;
     }
 
     @Override
@@ -37,12 +45,11 @@ public final class MetricsLogStage implements LogStage {
         if (o.bytesOut() > 0) {
             m.bytesOutCells.get(listener).inc(o.bytesOut());
         }
-        List<SecurityEvent> events = ex.attrs().get(SecurityLog.EVENTS);
-        if (events != null) {
-            for (int i = 0; i < events.size(); i++) {
-                if (events.get(i).kind().equals("detect")) {
-                    m.detection(events.get(i).rule());
-                }
+        List<SecurityEvent> events = SecurityLog.events(ex, fromStages);
+        for (int i = 0; i < events.size(); i++) {
+            String kind = events.get(i).kind();
+            if (kind.equals("detect") || kind.equals("log") || kind.equals("score")) {
+                m.detection(events.get(i).rule());
             }
         }
         String decided = o.decidedBy();

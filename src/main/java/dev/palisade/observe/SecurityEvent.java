@@ -4,7 +4,8 @@ package dev.palisade.observe;
  * A security fact about one request, noted by a request stage (the rule engine, the rate limiter) with
  * {@link SecurityLog#note} and written by {@link SecurityLog} when the request is over.
  *
- * @param kind    {@code block}, {@code detect} (detect-only match, the request went on) or {@code rate_limit}
+ * @param kind    {@code block}, {@code detect} (detect-only match, the request went on), {@code rate_limit},
+ *                or the rule engine's other actions: {@code log}, {@code score}, {@code allow}
  * @param rule    the rule id or rate-limit policy name
  * @param message the rule's message, for the operator
  * @param field   the field that matched ({@code args.q}, {@code header.user-agent}, ...), empty when none

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import org.owasp.encoder.Encode;
 import org.slf4j.Logger;
@@ -35,6 +36,36 @@ public final class SecurityLog implements LogStage {
     /** Events noted on the request by its stages, in order. */
     public static final Attrs.Key<List<SecurityEvent>> EVENTS = Attrs.Key.of("securityEvents");
 
+    private final Function<Exchange, List<SecurityEvent>> fromStages;
+
+    /** Writes the events noted with {@link #note} only. */
+    public SecurityLog() {
+        this(ex -> List.of());
+    }
+
+    /**
+     * Also writes the events {@code fromStages} reads off an exchange (the server maps the rule engine's
+     * hits this way, so this package does not depend on the rule engine).
+     */
+    public SecurityLog(Function<Exchange, List<SecurityEvent>> fromStages) {
+        this.fromStages = fromStages;
+    }
+
+    /** Every event of the request: the ones noted, then the ones read off by {@code fromStages}. */
+    static List<SecurityEvent> events(Exchange ex, Function<Exchange, List<SecurityEvent>> fromStages) {
+        List<SecurityEvent> noted = ex.attrs().get(EVENTS);
+        List<SecurityEvent> read = fromStages.apply(ex);
+        if (read == null || read.isEmpty()) {
+            return noted == null ? List.of() : noted;
+        }
+        if (noted == null || noted.isEmpty()) {
+            return read;
+        }
+        List<SecurityEvent> all = new ArrayList<>(noted);
+        all.addAll(read);
+        return all;
+    }
+
     /** Notes an event on the request; it is written when the request is over, with the request's facts. */
     public static void note(Exchange ex, SecurityEvent event) {
         List<SecurityEvent> list = ex.attrs().get(EVENTS);
@@ -52,13 +83,10 @@ public final class SecurityLog implements LogStage {
         if (!SECURITY.isInfoEnabled()) {
             return;
         }
-        List<SecurityEvent> events = ex.attrs().get(EVENTS);
         boolean wroteDecider = false;
-        if (events != null) {
-            for (SecurityEvent e : events) {
-                SECURITY.info(line(ex, o, e));
-                wroteDecider |= e.rule().equals(o.decidedBy());
-            }
+        for (SecurityEvent e : events(ex, fromStages)) {
+            SECURITY.info(line(ex, o, e));
+            wroteDecider |= e.rule().equals(o.decidedBy()) && (e.kind().equals("block") || e.kind().equals("rate_limit"));
         }
         if (!wroteDecider && refusedByStage(ex, o)) {
             String kind = o.status() == 429 ? "rate_limit" : "block";
