@@ -28,13 +28,16 @@ import dev.palisade.observe.AccessLog;
 import dev.palisade.observe.LogSetup;
 import dev.palisade.observe.Metrics;
 import dev.palisade.observe.MetricsLogStage;
+import dev.palisade.observe.SecurityEvent;
 import dev.palisade.observe.SecurityLog;
+import dev.palisade.pipeline.Exchange;
 import dev.palisade.pipeline.LogStage;
 import dev.palisade.pipeline.ProxyFlow;
 import dev.palisade.pipeline.RequestStage;
 import dev.palisade.pipeline.ResponseStage;
 import dev.palisade.pipeline.UpstreamRequestStage;
 import dev.palisade.rules.RuleEngineStage;
+import dev.palisade.rules.RuleHit;
 import dev.palisade.rules.RuleLoader;
 import dev.palisade.rules.RuleSet;
 import dev.palisade.server.admin.AdminHooks;
@@ -158,9 +161,9 @@ public final class PalisadeServer implements AutoCloseable {
             logStages.add(new AccessLog());
         }
         if (config.log().securityEnabled()) {
-            logStages.add(new SecurityLog());
+            logStages.add(new SecurityLog(PalisadeServer::ruleEvents));
         }
-        logStages.add(new MetricsLogStage(Metrics.global()));
+        logStages.add(new MetricsLogStage(Metrics.global(), PalisadeServer::ruleEvents));
         Map<String, GroupHeaders> groupHeaders = new HashMap<>();
         config.origins().forEach((name, group) -> groupHeaders.put(name, GroupHeaders.of(group)));
         ProxyFlow flow = new ProxyFlow(request, upstream, response, logStages);
@@ -187,6 +190,19 @@ public final class PalisadeServer implements AutoCloseable {
         }
         Metrics.global().reload(true);
         log.info("configuration reloaded: {} rule(s)", rules.size());
+    }
+
+    /** The rule engine's hits as security events, for the security log and the rule metrics. */
+    private static List<SecurityEvent> ruleEvents(Exchange ex) {
+        List<RuleHit> hits = ex.attrs().get(RuleEngineStage.HITS);
+        if (hits == null) {
+            return List.of();
+        }
+        List<SecurityEvent> out = new ArrayList<>(hits.size());
+        for (RuleHit h : hits) {
+            out.add(new SecurityEvent(h.action(), h.ruleId(), h.message(), h.field(), h.value()));
+        }
+        return out;
     }
 
     /** POST /admin/reload: the config file the server runs from, read again (the demo rebuilds the same). */
