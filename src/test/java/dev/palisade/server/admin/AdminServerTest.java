@@ -252,4 +252,44 @@ class AdminServerTest {
             other.close();
         }
     }
+
+    @Test
+    void blocksByTheRuleEngineAreCountedPerRuleAndLogged() throws Exception {
+        ch.qos.logback.classic.Logger security = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("palisade.security");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        ch.qos.logback.classic.Level level = security.getLevel();
+        security.addAppender(lines);
+        security.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            int admin = start();
+            int port = proxy.port("http");
+            double before = series(call(admin, "GET", "/metrics", null).body(), "palisade_blocked_total", "rule=\"7001\"");
+            for (int i = 0; i < 3; i++) {
+                assertEquals(404, call(port, "GET", "/.git/config", null).statusCode(), "rule 7001 answers 404");
+            }
+            assertEquals(200, call(port, "GET", "/fine", null).statusCode());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            String text = call(admin, "GET", "/metrics", null).body();
+            while (series(text, "palisade_blocked_total", "rule=\"7001\"") < before + 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                text = call(admin, "GET", "/metrics", null).body();
+            }
+            assertEquals(before + 3, series(text, "palisade_blocked_total", "rule=\"7001\""), text);
+            String rules = call(admin, "GET", "/admin/rules", TOKEN).body();
+            assertTrue(rules.contains("{\"rule\":\"7001\",\"blocked\":"), rules);
+            List<String> blocks = lines.list.stream().map(e -> e.getFormattedMessage())
+                    .filter(l -> l.contains("\"rule\":\"7001\"")).toList();
+            assertEquals(3, blocks.size(), "one security event per block: " + lines.list);
+            Map<String, Object> j = MiniJson.object(blocks.get(0));
+            assertEquals("block", j.get("event"));
+            assertEquals("/.git/config", j.get("path"));
+            assertEquals(404.0, j.get("status"));
+        } finally {
+            security.detachAppender(lines);
+            security.setLevel(level);
+        }
+    }
 }
