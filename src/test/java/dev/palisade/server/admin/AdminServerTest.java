@@ -115,6 +115,7 @@ class AdminServerTest {
         assertEquals("POST", wrongMethod.headers().firstValue("Allow").orElse(""));
         assertEquals(405, call(admin, "POST", "/metrics", null).statusCode());
         assertEquals(405, call(admin, "PUT", "/admin/bans/192.0.2.1", TOKEN).statusCode());
+        assertEquals(405, call(admin, "ET", "/metrics", null).statusCode(), "a method is matched whole");
     }
 
     @Test
