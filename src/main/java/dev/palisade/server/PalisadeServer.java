@@ -43,7 +43,6 @@ import dev.palisade.rules.RuleSet;
 import dev.palisade.server.admin.AdminHooks;
 import dev.palisade.server.admin.AdminServer;
 import dev.palisade.server.admin.BanAdmin;
-import dev.palisade.tls.TlsTerminator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -83,7 +82,7 @@ public final class PalisadeServer implements AutoCloseable {
     public static void validate(PalisadeConfig config) throws ConfigException {
         List<ConfigProblem> problems = new ArrayList<>();
         try {
-            EdgeComponents.build(config);
+            EdgeComponents.build(config).close();
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
@@ -103,13 +102,15 @@ public final class PalisadeServer implements AutoCloseable {
         try {
             EdgeComponents components;
             try {
-                s.current.set(s.assemble(config, RuleLoader.load(config.rules())));
+                RuleSet rules = RuleLoader.load(config.rules());
                 components = EdgeComponents.build(config);
+                s.components = components;
+                s.current.set(s.assemble(config, rules));
             } catch (ConfigException e) {
                 throw new StartException("configuration has problems:\n" + e.getMessage());
             }
-            s.components = components;
             s.bindAll(config, components);
+            components.watchCertificates();
             LogSetup.apply(config.log());
             if (config.admin().enabled()) {
                 s.admin = AdminServer.start(config.admin(), s.adminHooks());
@@ -154,6 +155,7 @@ public final class PalisadeServer implements AutoCloseable {
         List<ResponseStage> response = new ArrayList<>();
         List<LogStage> logStages = new ArrayList<>();
         request.addAll(HeaderPolicies.request(config.headers()));
+        request.addAll(components.guard().requestStages());
         request.add(new RuleEngineStage(rules, config.rules()));
         upstream.addAll(HeaderPolicies.upstream(config.headers(), config.forwarding()));
         response.addAll(HeaderPolicies.response(config.headers()));
@@ -178,11 +180,8 @@ public final class PalisadeServer implements AutoCloseable {
      */
     public void reload(PalisadeConfig config) throws ConfigException {
         RuleSet rules = RuleLoader.load(config.rules());
-        Generation next = assemble(config, rules);
-        for (Map.Entry<String, TlsTerminator> e : components.terminators().entrySet()) {
-            e.getValue().reload();
-        }
-        current.set(next);
+        components.reload(config);
+        current.set(assemble(config, rules));
         LogSetup.apply(config.log());
         AdminServer a = admin;
         if (a != null) {
@@ -278,6 +277,9 @@ public final class PalisadeServer implements AutoCloseable {
             }
         }
         state.clients().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        if (components != null) {
+            components.close();
+        }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         AdminServer a = admin;

@@ -109,8 +109,11 @@ class GuardConfigTest {
         assertEquals(1000, gate.maxConnections());
         assertEquals(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")), gate.allow());
         assertEquals(List.of(Cidr.parse("203.0.113.7")), gate.deny());
-        assertEquals(Path.of("deny.txt"), gate.denyFile());
-        assertEquals(Path.of("/etc/palisade/deny.txt"), g.resolve(Path.of("/etc/palisade")).gate().denyFile());
+        assertEquals(Path.of("/etc/palisade/deny.txt"), gate.denyFile(), "resolved against the config file's directory");
+        assertEquals(Path.of("/srv/deny.txt"), new GuardConfig(g.enabled(), new GuardConfig.Gate(gate.enabled(),
+                gate.maxConnectionsPerAddress(), gate.newConnectionsPerSecond(), gate.newConnectionsBurst(), gate.maxConnections(),
+                gate.allow(), gate.deny(), Path.of("deny.txt"), gate.denyFileCheck(), gate.maxTrackedAddresses(), gate.ipv6Prefix(),
+                gate.proxyHeaderTimeout()), g.bans(), g.slow(), g.rateLimits()).resolve(Path.of("/srv")).gate().denyFile());
         assertEquals(56, gate.ipv6Prefix());
         assertEquals(Duration.ofSeconds(3), gate.proxyHeaderTimeout());
         assertEquals(5, g.bans().afterViolations());

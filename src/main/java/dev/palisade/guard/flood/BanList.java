@@ -137,8 +137,10 @@ public final class BanList {
             // Below the threshold; or above it, when another thread is banning this address right now.
             return false;
         }
-        violations.invalidate(key);
+        // ban first, then forget the count: a thread that counted before the ban is visible cannot start a
+        // fresh count that reaches the threshold again
         ban(key, reason + " (" + n + " violations within " + dev.palisade.config.Durations.format(config.window()) + ")");
+        violations.invalidate(key);
         return true;
     }
 
