@@ -1,7 +1,9 @@
 package dev.palisade.server;
 
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +23,7 @@ import dev.palisade.config.ConfigProblem;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.forward.Transports;
+import dev.palisade.guard.Guard;
 import dev.palisade.headers.ErrorPages;
 import dev.palisade.headers.GroupHeaders;
 import dev.palisade.headers.HeaderPolicies;
@@ -112,6 +115,7 @@ public final class PalisadeServer implements AutoCloseable {
             s.bindAll(config, components);
             components.watchCertificates();
             LogSetup.apply(config.log());
+            Metrics.global().activeBans(() -> s.components.guard() == null ? 0 : s.components.guard().bans().size());
             if (config.admin().enabled()) {
                 s.admin = AdminServer.start(config.admin(), s.adminHooks());
             }
@@ -226,7 +230,28 @@ public final class PalisadeServer implements AutoCloseable {
                             groups.put(name, g.servers().stream().map(Object::toString).toList()));
                     return groups;
                 },
-                this::reloadFromSource, BanAdmin.NONE);
+                this::reloadFromSource, new GuardBans());
+    }
+
+    /** The guard's ban list as the admin API sees it; reads the guard in force, which a reload may replace. */
+    private final class GuardBans implements BanAdmin {
+        @Override
+        public List<Ban> list() {
+            Guard g = components.guard();
+            return g == null ? List.of() : g.bans().list().stream()
+                    .map(b -> new Ban(b.address(), b.reason(), b.strike(), b.duration(), b.remaining())).toList();
+        }
+
+        @Override
+        public boolean remove(String address) {
+            Guard g = components.guard();
+            try {
+                // an IP literal checked by the admin API: no name lookup happens
+                return g != null && g.bans().unban(InetAddress.getByName(address));
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
     }
 
     /** The admin listener, or null when {@code admin.enabled} is false. */
