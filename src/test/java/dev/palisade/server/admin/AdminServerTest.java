@@ -293,4 +293,39 @@ class AdminServerTest {
             security.setLevel(level);
         }
     }
+
+    @Test
+    void guardBansAreListedAndLifted(@TempDir Path dir) throws Exception {
+        origin = new TestOrigin("a");
+        Path file = dir.resolve("palisade.yaml");
+        Files.writeString(file, "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  app:\n    servers: ["
+                + origin.hostPort() + "]\nguard:\n  bans:\n    after_violations: 2\n    duration: 1h\n  rate_limits:\n"
+                + "    - name: tight\n      key: [address]\n      limits: [1/min]\n      ban: true\n"
+                + "admin:\n  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n");
+        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        int admin = proxy.admin().port();
+        int port = proxy.port("http");
+        int limited = 0;
+        for (int i = 0; i < 6; i++) {
+            try (RawClient c = new RawClient(port)) {
+                String resp = c.send("GET /r" + i + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readUntilClose();
+                limited += resp.startsWith("HTTP/1.1 429") ? 1 : 0;
+            } catch (java.io.IOException refusedAtTheGate) {
+                // once banned, the gate closes new connections before any answer
+            }
+        }
+        assertTrue(limited >= 1, "the policy refused some requests");
+        Map<String, Object> bans = MiniJson.object(call(admin, "GET", "/admin/bans", TOKEN).body());
+        assertEquals(1.0, bans.get("total"), bans.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ban = ((List<Map<String, Object>>) bans.get("bans")).get(0);
+        assertEquals("127.0.0.1", ban.get("address"));
+        String text = call(admin, "GET", "/metrics", null).body();
+        assertTrue(text.contains("palisade_bans_active 1"), text);
+        assertTrue(series(text, "palisade_rate_limited_total", "policy=\"tight\"") >= 1, text);
+        HttpResponse<String> lifted = call(admin, "DELETE", "/admin/bans/127.0.0.1", TOKEN);
+        assertEquals(200, lifted.statusCode(), lifted.body());
+        assertEquals(true, MiniJson.object(lifted.body()).get("removed"));
+        assertEquals(0.0, MiniJson.object(call(admin, "GET", "/admin/bans", TOKEN).body()).get("total"));
+    }
 }
