@@ -121,10 +121,11 @@ public final class ConfigLoader {
         TimeoutsConfig timeouts = section(top, "timeouts", TimeoutsConfig::from, TimeoutsConfig.DEFAULTS);
         LimitsConfig limits = section(top, "limits", LimitsConfig::from, LimitsConfig.DEFAULTS);
         ForwardingConfig forwarding = section(top, "forwarding", ForwardingConfig::from, ForwardingConfig.DEFAULTS);
-        LogConfig log = section(top, "log", LogConfig::from, LogConfig.DEFAULTS);
+        LogConfig log = section(top, "log", n -> LogConfig.from(n, base), LogConfig.DEFAULTS);
         RulesConfig rules = section(top, "rules", n -> RulesConfig.from(n, base), RulesConfig.DEFAULTS.resolve(base));
         GuardConfig guard = section(top, "guard", GuardConfig::from, GuardConfig.DEFAULTS).resolve(base);
         HeadersConfig headers = section(top, "headers", n -> HeadersConfig.from(n, base), HeadersConfig.DEFAULTS);
+        AdminConfig admin = section(top, "admin", AdminConfig::from, AdminConfig.DEFAULTS);
         top.finish();
         if (!routes.isEmpty()) {
             List<String> names = new ArrayList<>();
@@ -139,7 +140,7 @@ public final class ConfigLoader {
         }
         try {
             return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules,
-                    guard, headers);
+                    guard, headers, admin);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of(new ConfigProblem(name, 0, "", e.getMessage())));
         }

@@ -20,11 +20,20 @@ import java.util.Set;
  * @param rules      the rule engine: where the rule files are and how they act
  * @param guard      connection gate, slow-client defences and rate limits
  * @param headers    request and response header policy
+ * @param admin      the admin listener (metrics, health, admin API, dashboard)
  */
 public record PalisadeConfig(Path source, List<ListenerConfig> listeners, List<RouteConfig> routes,
                              Map<String, OriginGroupConfig> origins, TimeoutsConfig timeouts, LimitsConfig limits,
                              ForwardingConfig forwarding, LogConfig log, RulesConfig rules,
-                             GuardConfig guard, HeadersConfig headers) {
+                             GuardConfig guard, HeadersConfig headers, AdminConfig admin) {
+
+    /** Without an admin section: configs built in code get no admin listener. */
+    public PalisadeConfig(Path source, List<ListenerConfig> listeners, List<RouteConfig> routes,
+                          Map<String, OriginGroupConfig> origins, TimeoutsConfig timeouts, LimitsConfig limits,
+                          ForwardingConfig forwarding, LogConfig log, RulesConfig rules, GuardConfig guard,
+                          HeadersConfig headers) {
+        this(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, headers, null);
+    }
 
     public PalisadeConfig {
         if (listeners == null || listeners.isEmpty()) {
@@ -55,6 +64,7 @@ public record PalisadeConfig(Path source, List<ListenerConfig> listeners, List<R
         rules = rules == null ? RulesConfig.DEFAULTS : rules;
         guard = guard == null ? GuardConfig.DEFAULTS : guard;
         headers = headers == null ? HeadersConfig.DEFAULTS : headers;
+        admin = admin == null ? AdminConfig.DISABLED : admin;
     }
 
     /** One listener, one group, one catch-all route: the one-line proxy and the demo. */
@@ -74,35 +84,40 @@ public record PalisadeConfig(Path source, List<ListenerConfig> listeners, List<R
     }
 
     public PalisadeConfig withListeners(List<ListenerConfig> newListeners) {
-        return new PalisadeConfig(source, newListeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, headers);
+        return new PalisadeConfig(source, newListeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, headers, admin);
     }
 
     public PalisadeConfig withLimits(LimitsConfig newLimits) {
         return new PalisadeConfig(source, listeners, routes, origins, timeouts, newLimits, forwarding, log, rules, guard,
-                headers);
+                headers, admin);
     }
 
     public PalisadeConfig withTimeouts(TimeoutsConfig newTimeouts) {
-        return new PalisadeConfig(source, listeners, routes, origins, newTimeouts, limits, forwarding, log, rules, guard, headers);
+        return new PalisadeConfig(source, listeners, routes, origins, newTimeouts, limits, forwarding, log, rules, guard, headers, admin);
     }
 
     public PalisadeConfig withForwarding(ForwardingConfig newForwarding) {
-        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, newForwarding, log, rules, guard, headers);
+        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, newForwarding, log, rules, guard, headers, admin);
     }
 
     public PalisadeConfig withLog(LogConfig newLog) {
-        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, newLog, rules, guard, headers);
+        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, newLog, rules, guard, headers, admin);
     }
 
     public PalisadeConfig withRules(RulesConfig newRules) {
-        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, newRules, guard, headers);
+        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, newRules, guard, headers, admin);
     }
 
     public PalisadeConfig withGuard(GuardConfig newGuard) {
-        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, newGuard, headers);
+        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, newGuard, headers, admin);
     }
 
     public PalisadeConfig withHeaders(HeadersConfig newHeaders) {
-        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, newHeaders);
+        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, newHeaders, admin);
+    }
+
+    public PalisadeConfig withAdmin(AdminConfig newAdmin) {
+        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, headers,
+                newAdmin);
     }
 }

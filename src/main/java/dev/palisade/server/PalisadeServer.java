@@ -1,7 +1,9 @@
 package dev.palisade.server;
 
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,22 +18,34 @@ import org.slf4j.LoggerFactory;
 
 import dev.palisade.balance.Router;
 import dev.palisade.config.ConfigException;
+import dev.palisade.config.ConfigLoader;
 import dev.palisade.config.ConfigProblem;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.forward.Transports;
+import dev.palisade.guard.Guard;
 import dev.palisade.headers.ErrorPages;
 import dev.palisade.headers.GroupHeaders;
 import dev.palisade.headers.HeaderPolicies;
 import dev.palisade.observe.AccessLog;
+import dev.palisade.observe.LogSetup;
+import dev.palisade.observe.Metrics;
+import dev.palisade.observe.MetricsLogStage;
+import dev.palisade.observe.SecurityEvent;
+import dev.palisade.observe.SecurityLog;
+import dev.palisade.pipeline.Exchange;
 import dev.palisade.pipeline.LogStage;
 import dev.palisade.pipeline.ProxyFlow;
 import dev.palisade.pipeline.RequestStage;
 import dev.palisade.pipeline.ResponseStage;
 import dev.palisade.pipeline.UpstreamRequestStage;
 import dev.palisade.rules.RuleEngineStage;
+import dev.palisade.rules.RuleHit;
 import dev.palisade.rules.RuleLoader;
 import dev.palisade.rules.RuleSet;
+import dev.palisade.server.admin.AdminHooks;
+import dev.palisade.server.admin.AdminServer;
+import dev.palisade.server.admin.BanAdmin;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -55,6 +69,7 @@ public final class PalisadeServer implements AutoCloseable {
     private final ServerState state;
     private final AtomicReference<Generation> current = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
+    private volatile AdminServer admin;
     private EdgeComponents components;
 
     private PalisadeServer(int threads) {
@@ -99,6 +114,11 @@ public final class PalisadeServer implements AutoCloseable {
             }
             s.bindAll(config, components);
             components.watchCertificates();
+            LogSetup.apply(config.log());
+            Metrics.global().activeBans(() -> s.components.guard() == null ? 0 : s.components.guard().bans().size());
+            if (config.admin().enabled()) {
+                s.admin = AdminServer.start(config.admin(), s.adminHooks());
+            }
             log.info("palisade started ({} transport, {} io threads)", Transports.name(),
                     Runtime.getRuntime().availableProcessors());
             return s;
@@ -146,6 +166,10 @@ public final class PalisadeServer implements AutoCloseable {
         if (config.log().accessEnabled()) {
             logStages.add(new AccessLog());
         }
+        if (config.log().securityEnabled()) {
+            logStages.add(new SecurityLog(PalisadeServer::ruleEvents));
+        }
+        logStages.add(new MetricsLogStage(Metrics.global(), PalisadeServer::ruleEvents));
         Map<String, GroupHeaders> groupHeaders = new HashMap<>();
         config.origins().forEach((name, group) -> groupHeaders.put(name, GroupHeaders.of(group)));
         ProxyFlow flow = new ProxyFlow(request, upstream, response, logStages);
@@ -162,7 +186,77 @@ public final class PalisadeServer implements AutoCloseable {
         RuleSet rules = RuleLoader.load(config.rules());
         components.reload(config);
         current.set(assemble(config, rules));
+        LogSetup.apply(config.log());
+        AdminServer a = admin;
+        if (a != null) {
+            a.update(config.admin());
+        }
+        Metrics.global().reload(true);
         log.info("configuration reloaded: {} rule(s)", rules.size());
+    }
+
+    /** The rule engine's hits as security events, for the security log and the rule metrics. */
+    private static List<SecurityEvent> ruleEvents(Exchange ex) {
+        List<RuleHit> hits = ex.attrs().get(RuleEngineStage.HITS);
+        if (hits == null) {
+            return List.of();
+        }
+        List<SecurityEvent> out = new ArrayList<>(hits.size());
+        for (RuleHit h : hits) {
+            out.add(new SecurityEvent(h.action(), h.ruleId(), h.message(), h.field(), h.value()));
+        }
+        return out;
+    }
+
+    /** POST /admin/reload: the config file the server runs from, read again (the demo rebuilds the same). */
+    private AdminHooks.ReloadResult reloadFromSource() {
+        PalisadeConfig now = config();
+        try {
+            reload(now.source() == null ? now : ConfigLoader.load(now.source()));
+            return AdminHooks.ReloadResult.OK;
+        } catch (ConfigException e) {
+            Metrics.global().reload(false);
+            log.error("reload refused, the running configuration stays:\n{}", e.getMessage());
+            return AdminHooks.ReloadResult.refused(e.getMessage());
+        }
+    }
+
+    private AdminHooks adminHooks() {
+        return new AdminHooks(Metrics.global(),
+                () -> !state.draining() && listeners.values().stream().allMatch(Channel::isActive),
+                () -> {
+                    Map<String, List<String>> groups = new LinkedHashMap<>();
+                    current.get().router().groups().forEach((name, g) ->
+                            groups.put(name, g.servers().stream().map(Object::toString).toList()));
+                    return groups;
+                },
+                this::reloadFromSource, new GuardBans());
+    }
+
+    /** The guard's ban list as the admin API sees it; reads the guard in force, which a reload may replace. */
+    private final class GuardBans implements BanAdmin {
+        @Override
+        public List<Ban> list() {
+            Guard g = components.guard();
+            return g == null ? List.of() : g.bans().list().stream()
+                    .map(b -> new Ban(b.address(), b.reason(), b.strike(), b.duration(), b.remaining())).toList();
+        }
+
+        @Override
+        public boolean remove(String address) {
+            Guard g = components.guard();
+            try {
+                // an IP literal checked by the admin API: no name lookup happens
+                return g != null && g.bans().unban(InetAddress.getByName(address));
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+    }
+
+    /** The admin listener, or null when {@code admin.enabled} is false. */
+    public AdminServer admin() {
+        return admin;
     }
 
     public PalisadeConfig config() {
@@ -213,6 +307,10 @@ public final class PalisadeServer implements AutoCloseable {
         }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        AdminServer a = admin;
+        if (a != null) {
+            a.close();
+        }
     }
 
     @Override
