@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs Debian's Chromium when it is missing, so DashboardBrowserTest runs in CI instead of skipping.
-# Called from .ci/run before the build; about a minute on a fresh machine, nothing when already there.
+# Called by DashboardBrowserTest when chromium is absent; about a minute on a fresh machine, nothing when
+# already there.
 set -euo pipefail
 if [ -x /usr/bin/chromium ]; then
   exit 0

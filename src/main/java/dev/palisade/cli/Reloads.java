@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.palisade.config.ConfigException;
 import dev.palisade.config.ConfigLoader;
+import dev.palisade.observe.Metrics;
 import dev.palisade.server.PalisadeServer;
 import sun.misc.Signal;
 
@@ -31,6 +32,7 @@ final class Reloads {
             server.reload(ConfigLoader.load(source));
             return true;
         } catch (ConfigException e) {
+            Metrics.global().reload(false);
             log.error("reload refused, the running configuration stays:\n{}", e.getMessage());
             return false;
         }

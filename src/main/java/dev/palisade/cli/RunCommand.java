@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.palisade.config.AdminConfig;
 import dev.palisade.config.ConfigException;
 import dev.palisade.config.ConfigLoader;
 import dev.palisade.config.Durations;
@@ -21,6 +22,7 @@ import dev.palisade.config.RulesConfig;
 import dev.palisade.config.TlsConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.server.PalisadeServer;
+import dev.palisade.server.admin.AdminServer;
 import dev.palisade.rules.ShippedRules;
 import dev.palisade.server.StartException;
 import dev.palisade.tls.SelfSignedCertificates;
@@ -61,6 +63,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Port of the demo's HTTPS listener (default: ${DEFAULT-VALUE}).")
     int demoTlsPort;
 
+    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "9901",
+            description = "Port of the demo's admin listener on 127.0.0.1: dashboard, metrics, admin API (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
     @Option(names = "--certs", paramLabel = "DIR", defaultValue = "certs",
             description = "The demo's certificate directory; a self-signed certificate is made there when it is empty (default: ${DEFAULT-VALUE}).")
     Path demoCerts;
@@ -88,7 +94,8 @@ final class RunCommand implements Callable<Integer> {
                 cfg = ConfigLoader.load(source);
             } else {
                 demo = new DemoOrigin();
-                cfg = withShippedRules(demoConfig(demo, err));
+                cfg = withShippedRules(demoConfig(demo, err))
+                        .withAdmin(AdminConfig.withRandomToken(new HostPort("127.0.0.1", adminPort)));
             }
         } catch (ConfigException e) {
             e.problems().forEach(p -> err.println(p));
@@ -168,6 +175,15 @@ final class RunCommand implements Callable<Integer> {
             out.println("  " + l.name() + ": " + scheme + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":"
                     + server.port(l.name()) + "/");
         });
+        AdminServer admin = server.admin();
+        if (admin != null) {
+            out.println("  dashboard: " + admin.url());
+            out.println("  metrics:   " + admin.url() + "metrics");
+            if (demo != null) {
+                out.println("  admin token: " + cfg.admin().token() + "   (curl -X POST -H 'Authorization: Bearer "
+                        + cfg.admin().token() + "' " + admin.url() + "admin/reload)");
+            }
+        }
         if (demo != null) {
             String base = "http://127.0.0.1:" + server.port(cfg.listeners().get(0).name());
             out.println("Try:");
