@@ -6,25 +6,26 @@ import dev.palisade.pipeline.Exchange;
 
 /**
  * Least outstanding requests: the server with the fewest requests in flight per unit of weight wins
- * ({@code (inUse + 1) / weight}, as Envoy's least-request with weights). The scan starts at a random
- * server so ties spread instead of always landing on the first.
+ * ({@code (inUse + 1) / weight}, as Envoy's least-request with weights). Ties are broken at random
+ * (reservoir sampling), so an idle group spreads evenly instead of always landing on the first server.
  */
 final class LeastOutstandingPolicy implements Policy {
 
     @Override
     public int choose(Candidates c, Exchange ex) {
-        int n = c.size();
-        int start = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
         int best = -1;
+        int ties = 0;
         double bestScore = Double.MAX_VALUE;
-        for (int k = 0; k < n; k++) {
-            int i = start + k < n ? start + k : start + k - n;
+        for (int i = 0; i < c.size(); i++) {
             if (!c.ok(i)) {
                 continue;
             }
             double score = (c.origin(i).inUse() + 1) / c.weight(i);
             if (score < bestScore) {
                 bestScore = score;
+                best = i;
+                ties = 1;
+            } else if (score == bestScore && ThreadLocalRandom.current().nextInt(++ties) == 0) {
                 best = i;
             }
         }
