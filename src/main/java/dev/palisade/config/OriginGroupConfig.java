@@ -205,6 +205,21 @@ public record OriginGroupConfig(String name, List<Server> members, String hostHe
         timeouts = timeouts == null ? Timeouts.INHERIT : timeouts;
     }
 
+    private static String policy(String p) {
+        if (!POLICIES.contains(p)) {
+            throw new IllegalArgumentException("balance: '" + p
+                    + "' (expected: round_robin, least_outstanding, p2c_ewma, hash or random)");
+        }
+        return p;
+    }
+
+    private static String hashKey(String k) {
+        if (!validHashKey(k)) {
+            throw new IllegalArgumentException("hash_key: '" + k + "' (expected: address, header:NAME or cookie:NAME)");
+        }
+        return k;
+    }
+
     private static boolean validHashKey(String k) {
         if (k.equals("address")) {
             return true;
@@ -291,8 +306,8 @@ public record OriginGroupConfig(String name, List<Server> members, String hostHe
             }
         }
         String host = n.string("host_header", null);
-        String balance = n.string("balance", "round_robin");
-        String hashKey = n.string("hash_key", null);
+        String balance = n.parsed("balance", OriginGroupConfig::policy, "round_robin");
+        String hashKey = n.parsed("hash_key", OriginGroupConfig::hashKey, null);
         Duration slowStart = n.duration("slow_start", Duration.ZERO);
         HealthCheck hc = section(n, "health_check", OriginGroupConfig::healthCheck, null);
         Outlier outlier = section(n, "outlier", OriginGroupConfig::outlier, Outlier.DEFAULTS);
