@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import dev.palisade.config.ConfigException;
 import dev.palisade.config.ConfigLoader;
 import dev.palisade.config.PalisadeConfig;
+import dev.palisade.server.PalisadeServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,6 +31,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             PalisadeConfig cfg = ConfigLoader.load(config);
+            PalisadeServer.validate(cfg);
             out.println(config + ": ok (" + cfg.listeners().size() + " listener(s), " + cfg.effectiveRoutes().size()
                     + " route(s), " + cfg.origins().size() + " origin group(s))");
             return 0;

@@ -1,5 +1,6 @@
 package dev.palisade.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +16,12 @@ import dev.palisade.config.ConfigException;
 import dev.palisade.config.ConfigLoader;
 import dev.palisade.config.Durations;
 import dev.palisade.config.HostPort;
+import dev.palisade.config.ListenerConfig;
+import dev.palisade.config.TlsConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.server.PalisadeServer;
 import dev.palisade.server.StartException;
+import dev.palisade.tls.SelfSignedCertificates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,6 +55,14 @@ final class RunCommand implements Callable<Integer> {
             description = "Port of the demo's HTTP listener (default: ${DEFAULT-VALUE}).")
     int demoPort;
 
+    @Option(names = "--demo-tls-port", paramLabel = "PORT", defaultValue = "8443",
+            description = "Port of the demo's HTTPS listener (default: ${DEFAULT-VALUE}).")
+    int demoTlsPort;
+
+    @Option(names = "--certs", paramLabel = "DIR", defaultValue = "certs",
+            description = "The demo's certificate directory; a self-signed certificate is made there when it is empty (default: ${DEFAULT-VALUE}).")
+    Path demoCerts;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -74,8 +86,7 @@ final class RunCommand implements Callable<Integer> {
                 cfg = ConfigLoader.load(source);
             } else {
                 demo = new DemoOrigin();
-                cfg = PalisadeConfig.simple(new HostPort("127.0.0.1", demoPort),
-                        List.of(new HostPort("127.0.0.1", demo.port())));
+                cfg = demoConfig(demo, err);
             }
         } catch (ConfigException e) {
             e.problems().forEach(p -> err.println(p));
@@ -119,6 +130,25 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The demo: HTTP and HTTPS on loopback in front of the demo origin, with a self-signed certificate. */
+    private PalisadeConfig demoConfig(DemoOrigin demo, PrintWriter err) {
+        PalisadeConfig cfg = PalisadeConfig.simple(new HostPort("127.0.0.1", demoPort),
+                List.of(new HostPort("127.0.0.1", demo.port())));
+        try {
+            List<Path> made = SelfSignedCertificates.ensure(demoCerts, List.of("localhost", "127.0.0.1"));
+            if (!made.isEmpty()) {
+                err.println("palisade: wrote a self-signed certificate for localhost and 127.0.0.1 into " + demoCerts);
+            }
+        } catch (IOException e) {
+            err.println("palisade: no HTTPS in the demo: cannot write a certificate into " + demoCerts + ": " + e.getMessage());
+            return cfg;
+        }
+        List<ListenerConfig> listeners = new ArrayList<>(cfg.listeners());
+        listeners.add(new ListenerConfig("https", new HostPort("127.0.0.1", demoTlsPort), false,
+                new TlsConfig(demoCerts.toAbsolutePath(), false, true)));
+        return cfg.withListeners(listeners);
+    }
+
     private static void printUrls(PrintWriter out, PalisadeServer server, PalisadeConfig cfg, DemoOrigin demo) {
         if (demo != null) {
             out.println("Palisade demo is running: a demo origin on 127.0.0.1:" + demo.port() + " behind the proxy.");
@@ -133,6 +163,9 @@ final class RunCommand implements Callable<Integer> {
             String base = "http://127.0.0.1:" + server.port(cfg.listeners().get(0).name());
             out.println("Try:");
             out.println("  curl -i " + base + "/");
+            if (cfg.listeners().size() > 1) {
+                out.println("  curl -ik --http2 https://127.0.0.1:" + server.port("https") + "/          # HTTPS and HTTP/2, self-signed certificate");
+            }
             out.println("  curl -i '" + base + "/search?q=1%27%20OR%20%271%27=%271'     # SQL injection: blocked by the shipped rules");
             out.println("  curl -i " + base + "/.git/config                             # sensitive file: blocked");
             out.println("Stop with Ctrl-C.");

@@ -124,7 +124,7 @@ public final class ConfigLoader {
         LogConfig log = section(top, "log", LogConfig::from, LogConfig.DEFAULTS);
         RulesConfig rules = section(top, "rules", n -> RulesConfig.from(n, base), RulesConfig.DEFAULTS.resolve(base));
         GuardConfig guard = section(top, "guard", GuardConfig::from, GuardConfig.DEFAULTS);
-        HeadersConfig headers = section(top, "headers", HeadersConfig::from, HeadersConfig.DEFAULTS);
+        HeadersConfig headers = section(top, "headers", n -> HeadersConfig.from(n, base), HeadersConfig.DEFAULTS);
         top.finish();
 
         if (!problems.isEmpty()) {
@@ -154,9 +154,7 @@ public final class ConfigLoader {
         if (l.tls() == null || base == null) {
             return l;
         }
-        TlsConfig t = l.tls();
-        return new ListenerConfig(l.name(), l.bind(), l.proxyProtocol(),
-                new TlsConfig(resolve(base, t.certs().toString()), t.strictSni(), t.http2()));
+        return new ListenerConfig(l.name(), l.bind(), l.proxyProtocol(), l.tls().resolve(base));
     }
 
     static Path resolve(Path base, String p) {

@@ -1,22 +1,60 @@
 package dev.palisade.config;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * What the origin learns about the client.
+ * What the origin learns about the client and whose forwarding headers are believed.
  *
- * @param trustedProxies peers whose X-Forwarded-For / Forwarded are believed; from everyone else they are dropped
+ * @param trustedProxies peers whose X-Forwarded-For / Forwarded are believed and appended to; from
+ *                       everyone else they are dropped
+ * @param style          which forwarding headers go to the origin: X-Forwarded-*, RFC 7239 Forwarded,
+ *                       or both
  */
-public record ForwardingConfig(List<Cidr> trustedProxies) {
+public record ForwardingConfig(List<Cidr> trustedProxies, Style style) {
 
-    public static final ForwardingConfig DEFAULTS = new ForwardingConfig(List.of());
+    /** Which forwarding header family Palisade writes toward the origin. */
+    public enum Style {
+        /** X-Forwarded-For, -Proto, -Host, -Port. */
+        X_FORWARDED,
+        /** RFC 7239 {@code Forwarded: for=...;proto=...;host=...}. */
+        FORWARDED,
+        /** Both families, with the same facts. */
+        BOTH;
 
-    public ForwardingConfig {
-        trustedProxies = List.copyOf(trustedProxies);
+        public boolean xForwarded() {
+            return this != FORWARDED;
+        }
+
+        public boolean forwarded() {
+            return this != X_FORWARDED;
+        }
+
+        static Style parse(String s) {
+            switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "x_forwarded": case "x-forwarded": return X_FORWARDED;
+                case "forwarded": return FORWARDED;
+                case "both": return BOTH;
+                default:
+                    throw new IllegalArgumentException("'" + s + "' (expected: x_forwarded, forwarded or both)");
+            }
+        }
     }
 
-    public boolean trusted(java.net.InetAddress peer) {
+    public static final ForwardingConfig DEFAULTS = new ForwardingConfig(List.of(), Style.BOTH);
+
+    public ForwardingConfig {
+        trustedProxies = List.copyOf(trustedProxies == null ? List.of() : trustedProxies);
+        style = style == null ? Style.BOTH : style;
+    }
+
+    public static ForwardingConfig of(List<Cidr> trustedProxies) {
+        return new ForwardingConfig(trustedProxies, Style.BOTH);
+    }
+
+    public boolean trusted(InetAddress peer) {
         for (Cidr c : trustedProxies) {
             if (c.contains(peer)) {
                 return true;
@@ -36,7 +74,8 @@ public record ForwardingConfig(List<Cidr> trustedProxies) {
                 }
             }
         }
+        Style style = n.parsed("style", Style::parse, Style.BOTH);
         n.finish();
-        return new ForwardingConfig(trusted);
+        return n.build(() -> new ForwardingConfig(trusted, style), DEFAULTS);
     }
 }

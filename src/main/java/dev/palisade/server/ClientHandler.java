@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.palisade.balance.Router;
 import dev.palisade.config.ListenerConfig;
+import dev.palisade.headers.HopByHop;
 import dev.palisade.observe.RequestIds;
 import dev.palisade.pipeline.Attrs;
 import dev.palisade.pipeline.ClientInfo;
@@ -59,8 +60,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final ClientInfoSource clientInfo;
 
     private ChannelHandlerContext ctx;
-    private StrictRequestDecoder decoder;
-    private ResponseEncoder encoder;
+    private ClientSide side;
 
     private Generation gen;
     private Exchange ex;
@@ -89,8 +89,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.decoder = ctx.pipeline().get(StrictRequestDecoder.class);
-        this.encoder = ctx.pipeline().get(ResponseEncoder.class);
+        this.side = ClientSide.of(ctx.pipeline());
     }
 
     @Override
@@ -135,7 +134,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (info == null || !info.secure() && listener.proxyProtocol()) {
             info = clientInfo.of(ctx, listener, headers);
         }
-        RequestHead head = RequestHead.of(req.method().name(), req.uri(), http10 ? "HTTP/1.0" : "HTTP/1.1",
+        RequestHead head = RequestHead.of(req.method().name(), req.uri(),
+                !side.reusable() ? "HTTP/2" : http10 ? "HTTP/1.0" : "HTTP/1.1",
                 new NettyHeaders(headers));
         ex = new Exchange(RequestIds.next(), head, info, System.nanoTime());
         keepAlive = HttpUtil.isKeepAlive(req) && requests < gen.config().limits().maxRequestsPerConnection()
@@ -170,34 +170,33 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         ex.route(match.route().name());
 
         boolean websocket = !http10 && Framing.isWebSocketUpgrade(req.method().name(), headers);
-        boolean chunked = headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        // a body of unknown length (chunked on HTTP/1.1, DATA frames without content-length on HTTP/2)
+        boolean chunked = !full && !headers.contains(HttpHeaderNames.CONTENT_LENGTH);
+        if (websocket) {
+            ex.attrs().put(HopByHop.WEBSOCKET, Boolean.TRUE);
+            keepAlive = false;
+        }
+        gen.groupHeaders().get(match.group().name()).apply(ex);
         HttpHeaders up = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders().set(headers);
-        Framing.stripHopByHop(up);
         up.remove(HttpHeaderNames.EXPECT);
         flow.onUpstreamRequest(ex, new NettyHeaders(up));
+        // the proxy frames the body itself: one unambiguous form toward the origin
         if (chunked) {
             up.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             up.remove(HttpHeaderNames.CONTENT_LENGTH);
+        } else {
+            up.remove(HttpHeaderNames.TRANSFER_ENCODING);
         }
-        if (websocket) {
-            up.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-            up.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-            keepAlive = false;
-        }
-        String hostOverride = match.group().config().hostHeader();
-        if (hostOverride != null) {
-            up.set(HttpHeaderNames.HOST, hostOverride);
-        } else if (!up.contains(HttpHeaderNames.HOST)) {
+        if (!up.contains(HttpHeaderNames.HOST)) {
             up.set(HttpHeaderNames.HOST, match.group().servers().get(0).toString());
         }
-        up.set("X-Request-Id", ex.requestId());
 
         call = new ProxyCall(this, ctx, ex, match.group(), ProxyCall.upstreamRequest(req, up), websocket, gen.config());
         if (full) {
             call.onRequestContent(LastHttpContent.EMPTY_LAST_CONTENT);
         }
         if (sendContinue) {
-            encoder.answeringHead(false);
+            side.answeringHead(false);
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         call.start(match.group().pick(ex));
@@ -206,7 +205,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     // ---- called by ProxyCall ----
 
     void clientAutoRead(boolean on) {
-        if (!decoder.paused() || call != null && call.isTunnel()) {
+        if (!side.paused() || call != null && call.isTunnel()) {
             ctx.channel().config().setAutoRead(on);
         }
     }
@@ -243,7 +242,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         } else if (http10) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        encoder.answeringHead(headRequest);
+        side.answeringHead(headRequest);
         ctx.write(head);
     }
 
@@ -265,11 +264,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         gen.flow().onResponse(ex, 101, new NettyHeaders(head.headers()));
         head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         head.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-        encoder.answeringHead(false);
+        side.answeringHead(false);
         ctx.write(head);
         ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        ctx.pipeline().remove(encoder);
-        decoder.startTunnel();
+        side.startTunnel(ctx.pipeline());
     }
 
     void endTunnel(ProxyCall c) {
@@ -301,8 +299,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         boolean ka = keepAlive && requestComplete && status != 400 && status != 408;
         keepAlive = ka;
         Long retry = ex.attrs().get(RETRY_AFTER);
-        Rejections.write(ctx, encoder, status, ex.requestId(), ka, headRequest, gen.pages(), gen.serverHeader(),
-                        retry == null ? 0 : retry)
+        Rejections.write(ctx, side, status, ex.requestId(), ka, headRequest, gen.pages(), gen.serverHeader(),
+                        retry == null ? 0 : retry, h -> gen.flow().onResponse(ex, status, new NettyHeaders(h)))
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         keepAlive = false;
@@ -351,9 +349,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         Outcome o = new Outcome(status, bytesIn, bytesOut, System.nanoTime() - ex.startNanos(), origin, decidedBy, reason);
         gen.flow().onComplete(ex, o);
-        if (keepAlive && ctx.channel().isActive() && !state.draining()) {
-            decoder.resume();
-        } else {
+        if (keepAlive && side.reusable() && ctx.channel().isActive() && !state.draining()) {
+            side.resume();
+        } else if (side.reusable()) {
             ctx.close();
         }
     }

@@ -1,7 +1,10 @@
 package dev.palisade.server;
 
+import java.util.Map;
+
 import dev.palisade.balance.Router;
 import dev.palisade.config.PalisadeConfig;
+import dev.palisade.headers.GroupHeaders;
 import dev.palisade.pipeline.ProxyFlow;
 
 /**
@@ -13,7 +16,8 @@ import dev.palisade.pipeline.ProxyFlow;
  * @param router        routes and origin groups
  * @param pages         Palisade's own pages
  * @param serverHeader  the Server header on Palisade's own pages, empty for none
+ * @param groupHeaders  per origin group: the Host and internal names the header policy uses
  */
 record Generation(PalisadeConfig config, ProxyFlow flow, Router router, Rejections.PageRenderer pages,
-                  String serverHeader) {
+                  String serverHeader, Map<String, GroupHeaders> groupHeaders) {
 }

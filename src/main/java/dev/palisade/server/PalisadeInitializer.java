@@ -5,14 +5,21 @@ import java.util.function.Supplier;
 import dev.palisade.config.LimitsConfig;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.TimeoutsConfig;
+import dev.palisade.tls.Http2Limits;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 
 /**
  * The client connection's pipeline, top to bottom. Each line adds one stage; the order is the design:
- * the real client address first, the flood gate before any TLS work, TLS, the strict HTTP codec that
- * also owns the header deadline and keep-alive idle timer, and last the proxy itself.
+ * the real client address first, the flood gate before any TLS work, TLS (then ALPN picks HTTP/2 or
+ * HTTP/1.1), the strict HTTP/1.1 codec that also owns the header deadline and keep-alive idle timer or
+ * the HTTP/2 frame codec with its limits, and last the proxy itself, the same for both protocols.
  */
 final class PalisadeInitializer extends ChannelInitializer<Channel> {
 
@@ -35,10 +42,51 @@ final class PalisadeInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = ch.pipeline();
         addProxyProtocol(p);
         addConnectionGate(p);
-        addTls(p);
+        if (listener.secure()) {
+            addTls(p);
+            addProtocolChoice(p);
+        } else {
+            addHttp1(p);
+        }
+    }
+
+    /** HTTP/1.1: the strict codec, the slow-client guards, the proxy. */
+    private void addHttp1(ChannelPipeline p) {
         addHttpCodec(p);
         addSlowClientGuards(p);
         addProxy(p);
+    }
+
+    /** HTTP/2: the frame codec with its flood limits, then one child channel per stream into the same proxy. */
+    private void addHttp2(ChannelPipeline p) {
+        p.addLast("h2", Http2Limits.DEFAULTS.newServerCodec());
+        p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel stream) {
+                stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, false));
+                stream.pipeline().addLast("h2-request", new Http2Requests());
+                addProxy(stream.pipeline());
+            }
+        }));
+    }
+
+    /** After the handshake, ALPN decides between HTTP/2 and HTTP/1.1. */
+    private void addProtocolChoice(ChannelPipeline p) {
+        p.addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+            @Override
+            protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                    addHttp2(ctx.pipeline());
+                } else {
+                    addHttp1(ctx.pipeline());
+                }
+            }
+
+            @Override
+            protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        });
     }
 
     /** 1. PROXY protocol v1/v2, only on listeners behind an L4 balancer. */

@@ -4,6 +4,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.palisade.balance.Router;
+import dev.palisade.config.ConfigException;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.forward.Transports;
+import dev.palisade.headers.ErrorPages;
+import dev.palisade.headers.GroupHeaders;
+import dev.palisade.headers.HeaderPolicies;
 import dev.palisade.observe.AccessLog;
 import dev.palisade.pipeline.LogStage;
 import dev.palisade.pipeline.ProxyFlow;
@@ -46,6 +51,7 @@ public final class PalisadeServer implements AutoCloseable {
     private final ServerState state;
     private final AtomicReference<Generation> current = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
+    private EdgeComponents components;
 
     private PalisadeServer(int threads) {
         this.boss = Transports.newGroup(1, "palisade-accept");
@@ -53,12 +59,27 @@ public final class PalisadeServer implements AutoCloseable {
         this.state = new ServerState(new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE));
     }
 
+    /**
+     * Builds everything {@link #start} would build from {@code config} (certificates, rule files) without
+     * binding a port, and reports every problem found: what {@code palisade check} runs.
+     */
+    public static void validate(PalisadeConfig config) throws ConfigException {
+        EdgeComponents.build(config);
+    }
+
     /** Binds every listener of {@code config}; on any failure nothing is left running. */
     public static PalisadeServer start(PalisadeConfig config) throws StartException {
         PalisadeServer s = new PalisadeServer(Math.max(1, Runtime.getRuntime().availableProcessors()));
         try {
             s.current.set(s.assemble(config));
-            s.bindAll(config, new EdgeComponents());
+            EdgeComponents components;
+            try {
+                components = EdgeComponents.build(config);
+            } catch (ConfigException e) {
+                throw new StartException(e.getMessage());
+            }
+            s.components = components;
+            s.bindAll(config, components);
             log.info("palisade started ({} transport, {} io threads)", Transports.name(),
                     Runtime.getRuntime().availableProcessors());
             return s;
@@ -98,11 +119,17 @@ public final class PalisadeServer implements AutoCloseable {
         List<UpstreamRequestStage> upstream = new ArrayList<>();
         List<ResponseStage> response = new ArrayList<>();
         List<LogStage> logStages = new ArrayList<>();
+        request.addAll(HeaderPolicies.request(config.headers()));
+        upstream.addAll(HeaderPolicies.upstream(config.headers(), config.forwarding()));
+        response.addAll(HeaderPolicies.response(config.headers()));
         if (config.log().accessEnabled()) {
             logStages.add(new AccessLog());
         }
+        Map<String, GroupHeaders> groupHeaders = new HashMap<>();
+        config.origins().forEach((name, group) -> groupHeaders.put(name, GroupHeaders.of(group)));
         ProxyFlow flow = new ProxyFlow(request, upstream, response, logStages);
-        return new Generation(config, flow, new Router(config), Rejections.DEFAULT_PAGE, config.headers().server());
+        return new Generation(config, flow, new Router(config), ErrorPages.of(config.headers())::page,
+                config.headers().server(), Map.copyOf(groupHeaders));
     }
 
     /** Swaps in a new configuration for the next requests. Listeners are not rebound. */

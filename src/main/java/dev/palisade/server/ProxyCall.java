@@ -241,8 +241,9 @@ final class ProxyCall implements OriginListener {
             return;
         }
         originKeepAlive = HttpUtil.isKeepAlive(head) && head.protocolVersion() == HttpVersion.HTTP_1_1;
+        // the body arrives de-chunked; the client side frames it again
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
         boolean hadLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
-        Framing.stripHopByHop(h);
         if (client.replaceOriginPage(ex, status)) {
             // the client gets Palisade's page; the origin's body is not read
             client.answerInsteadOfOrigin(this, status);

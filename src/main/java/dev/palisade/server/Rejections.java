@@ -2,8 +2,9 @@ package dev.palisade.server;
 
 import java.nio.charset.StandardCharsets;
 
-import org.owasp.encoder.Encode;
+import java.util.function.Consumer;
 
+import dev.palisade.headers.ErrorPages;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
@@ -28,29 +29,22 @@ final class Rejections {
         String render(int status, String requestId);
     }
 
-    static final PageRenderer DEFAULT_PAGE = (status, requestId) -> {
-        HttpResponseStatus s = HttpResponseStatus.valueOf(status);
-        String title = status + " " + Encode.forHtml(s.reasonPhrase());
-        return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + title + "</title></head>\n"
-                + "<body><h1>" + title + "</h1>\n<p>Request id: <code>" + Encode.forHtml(requestId) + "</code></p>\n"
-                + "</body></html>\n";
-    };
-
     private Rejections() {
     }
 
     /**
      * Writes the page for {@code status} and flushes. {@code keepAlive} false adds Connection: close; the
      * caller closes the channel when the write completes. For a HEAD request no body is written.
+     * {@code responseStages} runs the response phase over the page's headers (security headers).
      */
-    static ChannelFuture write(ChannelHandlerContext ctx, ResponseEncoder encoder, int status, String requestId,
+    static ChannelFuture write(ChannelHandlerContext ctx, ClientSide side, int status, String requestId,
                                boolean keepAlive, boolean head, PageRenderer renderer, String serverHeader,
-                               long retryAfterSeconds) {
+                               long retryAfterSeconds, Consumer<HttpHeaders> responseStages) {
         byte[] page = renderer.render(status, requestId == null ? "" : requestId).getBytes(StandardCharsets.UTF_8);
         ByteBuf body = head ? ByteBufAllocator.DEFAULT.buffer(0) : ctx.alloc().buffer(page.length).writeBytes(page);
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
         HttpHeaders h = resp.headers();
-        h.set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+        h.set(HttpHeaderNames.CONTENT_TYPE, ErrorPages.CONTENT_TYPE);
         h.setInt(HttpHeaderNames.CONTENT_LENGTH, page.length);
         h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         h.set("X-Content-Type-Options", "nosniff");
@@ -63,12 +57,11 @@ final class Rejections {
         if (retryAfterSeconds > 0) {
             h.set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
         }
+        responseStages.accept(h);
         if (!keepAlive) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        if (encoder != null) {
-            encoder.answeringHead(head);
-        }
+        side.answeringHead(head);
         return ctx.writeAndFlush(resp);
     }
 }

@@ -64,4 +64,29 @@ class CommandsTest {
         assertEquals(0, h.code());
         assertTrue(h.out().contains("run") && h.out().contains("check"));
     }
+
+    @Test
+    void checkReportsCertificateProblemsByFile(@TempDir Path dir) throws Exception {
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(certs.resolve("broken.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+        Path cfg = dir.resolve("palisade.yaml");
+        Files.writeString(cfg, "listeners:\n  - name: tls\n    bind: 127.0.0.1:8443\n    tls:\n      certs: certs\n"
+                + "origins:\n  app:\n    servers: [127.0.0.1:9000]\n");
+        Run r = run("check", "--config", cfg.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("broken.pem"), r.err());
+        assertTrue(!r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void selfSignedCertificatesAreWrittenAndAccepted(@TempDir Path dir) throws Exception {
+        Run made = run("certs", "self-signed", "--host", "a.example", "--host", "127.0.0.1", "--dir", dir.resolve("certs").toString());
+        assertEquals(0, made.code(), made.err());
+        assertTrue(made.out().contains("wrote"), made.out());
+        Path cfg = dir.resolve("palisade.yaml");
+        Files.writeString(cfg, "listeners:\n  - name: tls\n    bind: 127.0.0.1:8443\n    tls:\n      certs: certs\n"
+                + "origins:\n  app:\n    servers: [127.0.0.1:9000]\n");
+        Run ok = run("check", "--config", cfg.toString());
+        assertEquals(0, ok.code(), ok.err());
+    }
 }

@@ -313,4 +313,61 @@ class ProxyTest {
             assertTrue(c.send("GET / HTTP/1.1\r\nHost: APP.example:80\r\n\r\n").readResponse().startsWith("HTTP/1.1 200"));
         }
     }
+
+    @Test
+    void connectionCannotNominateFramingHeaders() throws Exception {
+        int port = startOne();
+        String smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+        try (RawClient c = new RawClient(port)) {
+            String resp = c.send("POST /a HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Content-Length\r\n"
+                    + "Content-Length: " + smuggled.length() + "\r\n\r\n" + smuggled).readResponse();
+            assertTrue(resp.startsWith("HTTP/1.1 200"), resp);
+        }
+        assertEquals(1, origin.received().size(), "the body must not become a second request");
+        assertEquals(smuggled.length(), origin.received().get(0).bodyBytes());
+    }
+
+    @Test
+    void forwardingHeadersComeFromTheRealPeerOnly() throws Exception {
+        int port = startOne();
+        try (RawClient c = new RawClient(port)) {
+            c.send("GET /f HTTP/1.1\r\nHost: public.example\r\nX-Forwarded-For: 6.6.6.6\r\nForwarded: for=6.6.6.6\r\n"
+                    + "X-Real-IP: 6.6.6.6\r\nX-Request-Id: forged\r\n\r\n").readResponse();
+        }
+        var h = origin.received().get(0).headers();
+        assertEquals("127.0.0.1", h.get("X-Forwarded-For"));
+        assertEquals("http", h.get("X-Forwarded-Proto"));
+        assertEquals("public.example", h.get("X-Forwarded-Host"));
+        assertFalse(h.get("Forwarded").contains("6.6.6.6"), h.get("Forwarded"));
+        assertNull(h.get("X-Real-IP"));
+        assertFalse("forged".equals(h.get("X-Request-Id")));
+    }
+
+    @Test
+    void responsesDoNotGiveTheOriginAway() throws Exception {
+        int port = startOne();
+        try (RawClient c = new RawClient(port)) {
+            String ok = c.send("GET /x HTTP/1.1\r\nHost: public.example\r\n\r\n").readResponse().toLowerCase();
+            assertFalse(ok.contains("test-origin"), ok);
+            assertFalse(ok.contains("x-powered-by"), ok);
+            String redirect = c.send("GET /redirect HTTP/1.1\r\nHost: public.example\r\n\r\n").readResponse();
+            assertTrue(redirect.contains("http://public.example/landing"), redirect);
+            assertFalse(redirect.contains(Integer.toString(origin.port())), redirect);
+            String error = c.send("GET /status/500 HTTP/1.1\r\nHost: public.example\r\n\r\n").readResponse();
+            assertTrue(error.startsWith("HTTP/1.1 500"), error);
+            assertFalse(error.contains("stack trace"), "the origin's error page is replaced: " + error);
+            assertFalse(error.contains(Integer.toString(origin.port())), error);
+            String after = c.send("GET /still HTTP/1.1\r\nHost: public.example\r\n\r\n").readResponse();
+            assertTrue(after.endsWith("ok /still"), "the connection stays usable: " + after);
+        }
+    }
+
+    @Test
+    void traceIsRefused() throws Exception {
+        int port = startOne();
+        try (RawClient c = new RawClient(port)) {
+            assertTrue(c.send("TRACE / HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().startsWith("HTTP/1.1 405"));
+        }
+        assertTrue(origin.received().isEmpty());
+    }
 }

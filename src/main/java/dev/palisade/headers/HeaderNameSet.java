@@ -1,0 +1,131 @@
+package dev.palisade.headers;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import dev.palisade.pipeline.Headers;
+import dev.palisade.pipeline.MutableHeaders;
+
+/**
+ * A set of header names matched case-insensitively: exact names, and prefix families written with a
+ * trailing {@code *} ({@code x-backend-*}). Immutable; built once from constants and config.
+ */
+public final class HeaderNameSet {
+
+    private final Set<String> exact;
+    private final List<String> prefixes;
+    private final Set<String> except;
+
+    private HeaderNameSet(Set<String> exact, List<String> prefixes, Set<String> except) {
+        this.exact = Set.copyOf(exact);
+        this.prefixes = List.copyOf(prefixes);
+        this.except = Set.copyOf(except);
+    }
+
+    /** Names such as {@code "Server"} or {@code "X-Backend-*"}, any case. */
+    public static HeaderNameSet of(Collection<String> names) {
+        Set<String> exact = new HashSet<>();
+        List<String> prefixes = new ArrayList<>();
+        for (String n : names) {
+            String s = n.toLowerCase(Locale.ROOT);
+            if (s.endsWith("*")) {
+                prefixes.add(s.substring(0, s.length() - 1));
+            } else {
+                exact.add(s);
+            }
+        }
+        return new HeaderNameSet(exact, prefixes, Set.of());
+    }
+
+    public static HeaderNameSet of(String... names) {
+        return of(List.of(names));
+    }
+
+    /**
+     * This set plus {@code more}, except the exact names in {@code less}, which no longer match even when
+     * a prefix family covers them (revealing {@code X-Backend-Region} keeps {@code X-Backend-*} hidden).
+     */
+    public HeaderNameSet with(Collection<String> more, Collection<String> less) {
+        HeaderNameSet add = of(more);
+        Set<String> exact = new HashSet<>(this.exact);
+        exact.addAll(add.exact);
+        List<String> prefixes = new ArrayList<>(this.prefixes);
+        prefixes.addAll(add.prefixes);
+        Set<String> except = new HashSet<>(this.except);
+        for (String l : less) {
+            except.add(l.toLowerCase(Locale.ROOT));
+        }
+        return new HeaderNameSet(exact, prefixes, except);
+    }
+
+    public boolean isEmpty() {
+        return exact.isEmpty() && prefixes.isEmpty();
+    }
+
+    public boolean matches(String name) {
+        String s = lower(name);
+        if (exact.contains(s)) {
+            return !except.contains(s);
+        }
+        if (!except.isEmpty() && except.contains(s)) {
+            return false;
+        }
+        for (int i = 0; i < prefixes.size(); i++) {
+            if (s.startsWith(prefixes.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** ASCII lower case without a copy when there is nothing to change, which is the common case on HTTP/2. */
+    static String lower(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z' || c > 0x7f) {
+                return name.toLowerCase(Locale.ROOT);
+            }
+        }
+        return name;
+    }
+
+    /** The distinct names present in {@code headers} that this set matches, as spelled there. */
+    public List<String> present(Headers headers) {
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Map.Entry<String, String> e : headers) {
+            String name = e.getKey();
+            if (matches(name) && seen.add(lower(name))) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** The distinct names present in {@code headers} that this set does not match, as spelled there. */
+    public List<String> absent(Headers headers) {
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Map.Entry<String, String> e : headers) {
+            String name = e.getKey();
+            if (!matches(name) && seen.add(lower(name))) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** Removes every field this set matches; returns how many distinct names went. */
+    public int removeFrom(MutableHeaders headers) {
+        List<String> names = present(headers);
+        for (int i = 0; i < names.size(); i++) {
+            headers.remove(names.get(i));
+        }
+        return names.size();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.palisade.rules;
+
+import java.util.List;
+
+import dev.palisade.rules.operator.Operator;
+
+/**
+ * A rule's {@code when} condition: conditions on targets combined with and, or and not. Evaluation
+ * returns the match that made it true, or null.
+ */
+public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
+
+    Match eval(Evaluation ev, Rule rule);
+
+    /** Calls {@code visitor} with every target in this expression. */
+    void targets(java.util.function.Consumer<Target> visitor);
+
+    /** {@code target operator}: holds when any value of the target passes the operator. */
+    record Cond(Target target, Operator op, String opText) implements Expr {
+        @Override
+        public Match eval(Evaluation ev, Rule rule) {
+            List<Value> values = target.values(ev);
+            for (int i = 0; i < values.size(); i++) {
+                Value v = values.get(i);
+                if (ev.excluded(rule, v.name())) {
+                    continue;
+                }
+                if (op.presence() || op.test(v.text())) {
+                    return new Match(v.name(), v.text());
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void targets(java.util.function.Consumer<Target> visitor) {
+            visitor.accept(target);
+        }
+    }
+
+    record And(List<Expr> parts) implements Expr {
+        @Override
+        public Match eval(Evaluation ev, Rule rule) {
+            Match first = null;
+            for (Expr e : parts) {
+                Match m = e.eval(ev, rule);
+                if (m == null) {
+                    return null;
+                }
+                if (first == null || first == Match.ABSENCE) {
+                    first = m;
+                }
+            }
+            return first;
+        }
+
+        @Override
+        public void targets(java.util.function.Consumer<Target> visitor) {
+            parts.forEach(p -> p.targets(visitor));
+        }
+    }
+
+    record Or(List<Expr> parts) implements Expr {
+        @Override
+        public Match eval(Evaluation ev, Rule rule) {
+            for (Expr e : parts) {
+                Match m = e.eval(ev, rule);
+                if (m != null) {
+                    return m;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void targets(java.util.function.Consumer<Target> visitor) {
+            parts.forEach(p -> p.targets(visitor));
+        }
+    }
+
+    record Not(Expr inner) implements Expr {
+        @Override
+        public Match eval(Evaluation ev, Rule rule) {
+            return inner.eval(ev, rule) == null ? Match.ABSENCE : null;
+        }
+
+        @Override
+        public void targets(java.util.function.Consumer<Target> visitor) {
+            inner.targets(visitor);
+        }
+    }
+}

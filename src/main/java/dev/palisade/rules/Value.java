@@ -1,0 +1,6 @@
+package dev.palisade.rules;
+
+/**
+ * One value a field yielded, with its name for the log and for exclusions ({@code args:q}).
+ */
+public record Value(String name, String text) {}

@@ -1,0 +1,16 @@
+package dev.palisade.rules.operator;
+
+/** {@code contains "x"}: x occurs anywhere in the value. */
+final class Contains implements Operator {
+
+    private final String needle;
+
+    Contains(String needle) {
+        this.needle = needle;
+    }
+
+    @Override
+    public boolean test(String value) {
+        return value.contains(needle);
+    }
+}

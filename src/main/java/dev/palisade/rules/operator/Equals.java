@@ -1,0 +1,16 @@
+package dev.palisade.rules.operator;
+
+/** {@code equals "x"}: the whole value is exactly x (case-sensitive; use lower() first to ignore case). */
+final class Equals implements Operator {
+
+    private final String expected;
+
+    Equals(String expected) {
+        this.expected = expected;
+    }
+
+    @Override
+    public boolean test(String value) {
+        return expected.equals(value);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.palisade.rules.transform;
+
+/**
+ * {@code cmd_line}: undoes the tricks that keep a shell command working while hiding it from a matcher:
+ * lowercases; drops backslashes, quotes and carets ({@code c\a't'}, {@code w^h^o^a^m^i}); turns
+ * {@code $IFS}, {@code ${IFS}} and {@code $IFS$9} into a space; drops {@code $@} and {@code $*};
+ * turns brace lists ({@code {cat,/etc/passwd}}) into words; collapses runs of spaces and tabs; reads
+ * '+' as a space in a value that has no space at all (it is still form-encoded).
+ */
+final class CmdLine implements Transform {
+
+    @Override
+    public String name() {
+        return "cmd_line";
+    }
+
+    @Override
+    public String apply(String v) {
+        String s = v.toLowerCase(java.util.Locale.ROOT);
+        if (s.indexOf('+') >= 0 && s.indexOf(' ') < 0 && s.indexOf('\t') < 0) {
+            s = s.replace('+', ' ');
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        int braces = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '\\' || c == '\'' || c == '"' || c == '^') {
+                continue;
+            }
+            if (c == '$') {
+                if (s.startsWith("${ifs", i)) {
+                    int end = s.indexOf('}', i);
+                    i = end < 0 ? n : end;
+                    space(out);
+                    continue;
+                }
+                if (s.startsWith("$ifs", i)) {
+                    i += 3;
+                    if (i + 2 < n && s.charAt(i + 1) == '$' && Character.isDigit(s.charAt(i + 2))) {
+                        i += 2;
+                    }
+                    space(out);
+                    continue;
+                }
+                if (i + 1 < n && (s.charAt(i + 1) == '@' || s.charAt(i + 1) == '*')) {
+                    i++;
+                    continue;
+                }
+            }
+            if (c == '{' && s.indexOf(',', i) > 0 && s.indexOf('}', i) > s.indexOf(',', i)) {
+                braces++;
+                space(out);
+                continue;
+            }
+            if (braces > 0 && (c == ',' || c == '}')) {
+                if (c == '}') {
+                    braces--;
+                }
+                space(out);
+                continue;
+            }
+            if (c == ' ' || c == '\t' || c == 0x0b || c == '\f') {
+                space(out);
+                continue;
+            }
+            out.append(c);
+        }
+        String r = out.toString();
+        return r.equals(v) ? v : r;
+    }
+
+    private static void space(StringBuilder out) {
+        if (out.length() == 0 || out.charAt(out.length() - 1) != ' ') {
+            out.append(' ');
+        }
+    }
+}

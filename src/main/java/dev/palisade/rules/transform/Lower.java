@@ -1,0 +1,23 @@
+package dev.palisade.rules.transform;
+
+import java.util.Locale;
+
+/** {@code lower}: lowercases (root locale, so no Turkish dotless i surprises). */
+final class Lower implements Transform {
+
+    @Override
+    public String name() {
+        return "lower";
+    }
+
+    @Override
+    public String apply(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (Character.isUpperCase(c) || c > 0x7f) {
+                return v.toLowerCase(Locale.ROOT);
+            }
+        }
+        return v;
+    }
+}

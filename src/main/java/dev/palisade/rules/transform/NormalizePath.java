@@ -1,0 +1,59 @@
+package dev.palisade.rules.transform;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * {@code normalize_path}: the path a file system would resolve: backslashes become '/', repeated '/'
+ * collapse, {@code .} segments go and {@code ..} removes the segment before it (never climbing above
+ * the root). A trailing '/' is kept. Decode first ({@code normalize_path(url_decode(path))}) to see
+ * through {@code %2e%2e}.
+ */
+final class NormalizePath implements Transform {
+
+    @Override
+    public String name() {
+        return "normalize_path";
+    }
+
+    @Override
+    public String apply(String v) {
+        if (v.isEmpty()) {
+            return v;
+        }
+        String s = v.replace('\\', '/');
+        boolean absolute = s.startsWith("/");
+        boolean trailing = s.endsWith("/") || s.endsWith("/.") || s.endsWith("/..") || s.equals(".") || s.equals("..");
+        Deque<String> out = new ArrayDeque<>();
+        int i = 0;
+        while (i <= s.length()) {
+            int j = s.indexOf('/', i);
+            if (j < 0) {
+                j = s.length();
+            }
+            String seg = s.substring(i, j);
+            if (seg.isEmpty() || seg.equals(".")) {
+                // skip
+            } else if (seg.equals("..")) {
+                if (!out.isEmpty() && !out.peekLast().equals("..")) {
+                    out.pollLast();
+                } else if (!absolute) {
+                    out.addLast("..");
+                }
+            } else {
+                out.addLast(seg);
+            }
+            i = j + 1;
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        if (absolute) {
+            sb.append('/');
+        }
+        sb.append(String.join("/", out));
+        if (trailing && !out.isEmpty()) {
+            sb.append('/');
+        }
+        String r = sb.toString();
+        return r.equals(v) ? v : r;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.palisade.tls;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsyncMapping;
+
+/**
+ * The first TLS handler on a connection: reads the ClientHello, asks the terminator's current table for
+ * the context that serves the SNI name, and replaces itself with that context's {@link SslHandler}. It
+ * also places a {@link HandshakeGuard} right behind itself and records the SNI name for {@link TlsFacts}.
+ * Because the table is read per connection, a reload changes the certificate of new handshakes only.
+ */
+final class SniSelector extends SniHandler {
+
+    private final HandshakeGuard guard;
+    private final long handshakeTimeoutMillis;
+
+    /**
+     * The largest ClientHello buffered before a certificate is chosen. Real ones are a few KiB, post-quantum
+     * key shares included; 0 would mean Netty's 16 MiB, which a flood could make every connection hold.
+     */
+    static final int MAX_CLIENT_HELLO = 32 * 1024;
+
+    SniSelector(AsyncMapping<String, SslContext> mapping, long handshakeTimeoutMillis, HandshakeGuard guard) {
+        super(mapping, MAX_CLIENT_HELLO, handshakeTimeoutMillis);
+        this.guard = guard;
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.pipeline().get(HandshakeGuard.class) == null) {
+            ctx.pipeline().addAfter(ctx.name(), "tls-handshake-guard", guard);
+        }
+        super.handlerAdded(ctx);
+    }
+
+    @Override
+    protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext sslContext) throws Exception {
+        ctx.channel().attr(TlsFacts.SNI).set(hostname == null ? "" : hostname);
+        super.replaceHandler(ctx, hostname, sslContext);
+    }
+
+    @Override
+    protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
+        SslHandler h = context.newHandler(allocator);
+        h.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+        SSLEngine engine = h.engine();
+        SSLParameters p = engine.getSSLParameters();
+        p.setUseCipherSuitesOrder(true);
+        engine.setSSLParameters(p);
+        return h;
+    }
+}

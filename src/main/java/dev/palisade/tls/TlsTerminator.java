@@ -1,0 +1,270 @@
+package dev.palisade.tls;
+
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import javax.net.ssl.SSLException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.palisade.config.ConfigException;
+import dev.palisade.config.ConfigProblem;
+import dev.palisade.config.TlsConfig;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.AsyncMapping;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+/**
+ * TLS for one listener: loads the certificates, builds a server context per certificate, and hands the
+ * server a handler for each new connection. The handler picks the context by SNI from the table that is
+ * current when the ClientHello arrives; {@link #reload} builds a whole new table and swaps it in one
+ * write, so open connections keep their session and new handshakes get the new certificates. A reload
+ * that finds any problem changes nothing.
+ *
+ * <pre>
+ *   pipeline: [PROXY decoder] -> connection gate -> newHandler() (SNI, then SslHandler) -> guard -> HTTP
+ * </pre>
+ */
+public final class TlsTerminator {
+
+    private static final Logger log = LoggerFactory.getLogger(TlsTerminator.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String listener;
+    private final Function<String, String> environment;
+    private final Clock clock;
+    private final TlsCounters counters = new TlsCounters();
+    private final HandshakeGuard.FailureLog failureLog;
+    private final AsyncMapping<String, SslContext> mapping = this::select;
+    private volatile State state;
+    /** The first key encrypts new tickets; the second still opens tickets from the previous period. */
+    private volatile OpenSslSessionTicketKey[] ticketKeys = {newTicketKey()};
+    private final AtomicLong nextRotation = new AtomicLong();
+
+    /** Everything one load produced; replaced whole. */
+    private record State(TlsConfig cfg, SslProvider provider, SniTable table, List<ServedCertificate> certificates,
+                         List<String> warnings, int outOfDate) {
+    }
+
+    private TlsTerminator(String listener, Function<String, String> environment, Clock clock) {
+        this.listener = listener;
+        this.environment = environment;
+        this.clock = clock;
+        this.failureLog = new HandshakeGuard.FailureLog(listener, 10, TimeUnit.SECONDS);
+    }
+
+    public static TlsTerminator create(TlsConfig cfg) throws ConfigException {
+        return create("tls", cfg);
+    }
+
+    /** As {@link #create(TlsConfig)}, naming the listener in log lines. */
+    public static TlsTerminator create(String listener, TlsConfig cfg) throws ConfigException {
+        return create(listener, cfg, System::getenv, Clock.systemUTC());
+    }
+
+    static TlsTerminator create(String listener, TlsConfig cfg, Function<String, String> environment, Clock clock)
+            throws ConfigException {
+        TlsTerminator t = new TlsTerminator(listener, environment, clock);
+        t.state = t.build(cfg);
+        t.nextRotation.set(System.nanoTime() + rotationPeriod(cfg));
+        t.logState("TLS ready");
+        return t;
+    }
+
+    /**
+     * A new handler for a freshly accepted connection; add it where TLS belongs in the pipeline (after the
+     * connection gate). It replaces itself with an {@code SslHandler} once the ClientHello is read and puts
+     * a small guard after itself that closes connections whose handshake fails.
+     */
+    public ChannelHandler newHandler(ByteBufAllocator alloc) {
+        long timeout = state.cfg().handshakeTimeout().toMillis();
+        return new SniSelector(mapping, timeout, new HandshakeGuard(counters, failureLog));
+    }
+
+    /** Re-reads the certificates with the current settings. */
+    public void reload() throws ConfigException {
+        reload(state.cfg());
+    }
+
+    /**
+     * Re-reads the certificates with {@code cfg} (for a changed config file) and swaps them in for new
+     * handshakes. On any problem the current certificates keep serving and the problems are thrown.
+     */
+    public synchronized void reload(TlsConfig cfg) throws ConfigException {
+        State next;
+        try {
+            next = build(cfg);
+        } catch (ConfigException e) {
+            log.warn("TLS reload on {} refused, the current certificates keep serving:\n{}", listener, e.getMessage());
+            throw e;
+        }
+        state = next;
+        logState("TLS reloaded");
+    }
+
+    /**
+     * Starts a new session-ticket key period (OpenSSL; the JDK rotates its own keys hourly): new tickets
+     * are encrypted under a fresh key, tickets of the previous period still resume, older ones do not.
+     * Runs by itself once per session_timeout (at least a minute) when a handshake arrives, so a stolen
+     * ticket key cannot open sessions from long ago.
+     */
+    void rotateTicketKeys() {
+        OpenSslSessionTicketKey[] keys = {newTicketKey(), ticketKeys[0]};
+        ticketKeys = keys;
+        for (SniTable.Entry e : state.table().entries()) {
+            if (e.context().sessionContext() instanceof OpenSslSessionContext open) {
+                open.setTicketKeys(keys);
+            }
+        }
+    }
+
+    private void maybeRotateTicketKeys(State s) {
+        long now = System.nanoTime();
+        long due = nextRotation.get();
+        if (now - due >= 0 && nextRotation.compareAndSet(due, now + rotationPeriod(s.cfg()))) {
+            rotateTicketKeys();
+        }
+    }
+
+    private static long rotationPeriod(TlsConfig cfg) {
+        return Math.max(cfg.sessionTimeout().toNanos(), TimeUnit.MINUTES.toNanos(1));
+    }
+
+    /** "OpenSSL" or "JDK". */
+    public String provider() {
+        return TlsProviders.name(state.provider());
+    }
+
+    /** Warnings of the current certificates (expired, expiring soon, a name claimed twice...), with file names. */
+    public List<String> warnings() {
+        return state.warnings();
+    }
+
+    /** The certificates being served, in file order. */
+    public List<ServedCertificate> certificates() {
+        return state.certificates();
+    }
+
+    /** How many served certificates are expired or not yet valid (served because allow_expired is true). */
+    public int outOfDateCertificates() {
+        return state.outOfDate();
+    }
+
+    public TlsConfig config() {
+        return state.cfg();
+    }
+
+    public TlsCounters counters() {
+        return counters;
+    }
+
+    /** The context a handshake for {@code host} would use now (null: refused); for tests. */
+    SslContext contextFor(String host) {
+        State s = state;
+        SniTable.Entry e = s.table().find(host);
+        return e != null ? e.context() : s.cfg().strictSni() ? null : s.table().fallback().context();
+    }
+
+    private Future<SslContext> select(String host, Promise<SslContext> promise) {
+        State s = state;
+        if (s.provider() != SslProvider.JDK) {
+            maybeRotateTicketKeys(s);
+        }
+        SniTable.Entry e = s.table().find(host);
+        if (e == null) {
+            if (s.cfg().strictSni()) {
+                return promise.setFailure(new SniRefusedException(host == null
+                        ? "no SNI name sent (strict_sni)" : "no certificate for '" + host + "' (strict_sni)"));
+            }
+            e = s.table().fallback();
+        }
+        return promise.setSuccess(e.context());
+    }
+
+    private State build(TlsConfig cfg) throws ConfigException {
+        List<ConfigProblem> problems = new ArrayList<>();
+        String where = cfg.certs().toString();
+        SslProvider provider;
+        try {
+            provider = TlsProviders.choose(cfg.provider());
+        } catch (SSLException e) {
+            throw new ConfigException(List.of(new ConfigProblem(where, 0, "provider", e.getMessage())));
+        }
+        List<X509Certificate> clientCas = clientCas(cfg, problems);
+        CertificateLoader.Loaded loaded = null;
+        try {
+            loaded = CertificateLoader.load(cfg, new KeyPassword(cfg, environment), clock);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        if (loaded == null || !problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        List<ConfigProblem> warnings = new ArrayList<>(loaded.warnings());
+        ServerContexts contexts = new ServerContexts(cfg, provider, clientCas, ticketKeys);
+        List<SniTable.Entry> entries = new ArrayList<>();
+        for (ServedCertificate c : loaded.certificates()) {
+            try {
+                entries.add(new SniTable.Entry(c, contexts.build(c)));
+            } catch (SSLException | RuntimeException e) {
+                problems.add(PemFile.problem(c.certFile().toString(), "cannot build a TLS context for "
+                        + CertNames.describe(c.leaf()) + ": " + PemFile.reason(e)));
+            }
+        }
+        SniTable table = problems.isEmpty() ? SniTable.build(entries, cfg.defaultHost(), where, warnings, problems) : null;
+        if (table == null || !problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        List<String> w = warnings.stream().map(ConfigProblem::toString).toList();
+        return new State(cfg, provider, table, loaded.certificates(), w, loaded.outOfDate());
+    }
+
+    private static List<X509Certificate> clientCas(TlsConfig cfg, List<ConfigProblem> problems) {
+        if (cfg.clientAuth() == TlsConfig.ClientAuth.NONE) {
+            return List.of();
+        }
+        int before = problems.size();
+        PemFile pem = PemFile.read(cfg.clientCa(), new KeyPassword(cfg, n -> null), problems);
+        if (problems.size() == before && pem.certificates().isEmpty()) {
+            problems.add(new ConfigProblem(cfg.clientCa().toString(), 0, "client_ca",
+                    "no CA certificate in the file (expected: PEM certificates of the CAs that sign client certificates)"));
+        }
+        return pem.certificates();
+    }
+
+    private void logState(String what) {
+        State s = state;
+        List<String> described = new ArrayList<>();
+        for (ServedCertificate c : s.certificates()) {
+            described.add(c.certFile().getFileName() + " " + c.names());
+        }
+        log.info("{} on {}: provider {}, {} certificate(s): {}", what, listener, TlsProviders.name(s.provider()),
+                s.certificates().size(), String.join("; ", described));
+        for (String w : s.warnings()) {
+            log.warn("TLS on {}: {}", listener, w);
+        }
+    }
+
+    private static OpenSslSessionTicketKey newTicketKey() {
+        byte[] name = new byte[OpenSslSessionTicketKey.NAME_SIZE];
+        byte[] hmac = new byte[OpenSslSessionTicketKey.HMAC_KEY_SIZE];
+        byte[] aes = new byte[OpenSslSessionTicketKey.AES_KEY_SIZE];
+        RANDOM.nextBytes(name);
+        RANDOM.nextBytes(hmac);
+        RANDOM.nextBytes(aes);
+        return new OpenSslSessionTicketKey(name, hmac, aes);
+    }
+}

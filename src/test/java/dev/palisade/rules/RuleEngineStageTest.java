@@ -1,0 +1,228 @@
+package dev.palisade.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.palisade.config.RulesConfig;
+import dev.palisade.pipeline.Exchange;
+import dev.palisade.pipeline.Verdict;
+
+/** The stage's decisions: modes, actions, scores, exclusions, what lands in the exchange's attrs. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RuleEngineStageTest {
+
+    static final RulesConfig BLOCK = new RulesConfig(Path.of("rules"), "block");
+
+    static final String RULES = """
+            rule 10 "Health checks are always fine"
+              when path equals "/healthz"
+              then allow
+            rule 20 "Admin path"
+              when path prefix "/admin"
+              then block status 451 tag admin
+            rule 30 "Looks odd"
+              when arg("q") contains "odd"
+              then score 3 tag odd
+            rule 31 "Looks weird"
+              when arg("q") contains "weird"
+              then score 3
+            rule 40 "Only watching"
+              when path prefix "/watch"
+              then block detect_only
+            rule 50 "Log it"
+              when header("X-Log") exists
+              then log
+            rule 60 "Never on health"
+              when path contains "health"
+              then block
+            rule 70 "Reflected value"
+              when args contains "<evil>"
+              then block
+            """;
+
+    static Verdict run(String rules, RulesConfig cfg, String request) throws Exception {
+        return run(rules, cfg, TestRequest.parse(request).exchange());
+    }
+
+    static Verdict run(String rules, RulesConfig cfg, Exchange ex) throws Exception {
+        return new RuleEngineStage(RuleLoader.parse("t.rules", rules), cfg).onRequest(ex);
+    }
+
+    @Test
+    void blockRuleAnswersWithItsStatusAndRuleId() throws Exception {
+        Exchange ex = TestRequest.parse("GET /admin/users").exchange();
+        Verdict v = run(RULES, BLOCK, ex);
+        Verdict.Respond r = assertInstanceOf(Verdict.Respond.class, v);
+        assertEquals(451, r.status());
+        assertEquals("20", r.ruleId());
+        assertTrue(r.reasonForLog().contains("Admin path"));
+        List<RuleHit> hits = ex.attrs().get(RuleEngineStage.HITS);
+        assertEquals(1, hits.size());
+        assertEquals("block", hits.get(0).action());
+        assertEquals("path", hits.get(0).field());
+        assertEquals(List.of("admin"), hits.get(0).tags());
+    }
+
+    @Test
+    void allowStopsEvaluation() throws Exception {
+        Exchange ex = TestRequest.parse("GET /healthz").exchange();
+        assertSame(Verdict.CONTINUE, run(RULES, BLOCK, ex));
+        assertEquals("allow", ex.attrs().get(RuleEngineStage.HITS).get(0).action());
+    }
+
+    @Test
+    void scoresAddUpAndBlockAtTheThreshold() throws Exception {
+        Exchange one = TestRequest.parse("GET /?q=odd").exchange();
+        assertSame(Verdict.CONTINUE, run(RULES, BLOCK, one));
+        assertEquals(3, one.attrs().get(RuleEngineStage.ANOMALY_SCORE));
+        Exchange two = TestRequest.parse("GET /?q=odd+and+weird").exchange();
+        Verdict.Respond r = assertInstanceOf(Verdict.Respond.class, run(RULES, BLOCK, two));
+        assertEquals(403, r.status());
+        assertEquals("31", r.ruleId());
+        assertTrue(r.reasonForLog().contains("anomaly score 6 >= 5"), r.reasonForLog());
+        assertSame(Verdict.CONTINUE, run(RULES, BLOCK.withAnomalyThreshold(7), "GET /?q=odd+and+weird"));
+    }
+
+    @Test
+    void detectOnlyRuleRecordsButDoesNotBlock() throws Exception {
+        Exchange ex = TestRequest.parse("GET /watch/me").exchange();
+        assertSame(Verdict.CONTINUE, run(RULES, BLOCK, ex));
+        assertEquals("detect", ex.attrs().get(RuleEngineStage.HITS).get(0).action());
+    }
+
+    @Test
+    void logRuleRecordsAndContinues() throws Exception {
+        Exchange ex = TestRequest.parse("GET /x ; X-Log: yes").exchange();
+        assertSame(Verdict.CONTINUE, run(RULES, BLOCK, ex));
+        assertEquals("log", ex.attrs().get(RuleEngineStage.HITS).get(0).action());
+    }
+
+    @Test
+    void detectModeNeverBlocksButRecords() throws Exception {
+        Exchange ex = TestRequest.parse("GET /admin").exchange();
+        assertSame(Verdict.CONTINUE, run(RULES, BLOCK.withMode("detect"), ex));
+        assertEquals("detect", ex.attrs().get(RuleEngineStage.HITS).get(0).action());
+        assertSame(Verdict.CONTINUE, run(RULES, BLOCK.withMode("detect"), "GET /?q=odd+weird"));
+    }
+
+    @Test
+    void offModeEvaluatesNothing() throws Exception {
+        Exchange ex = TestRequest.parse("GET /admin").exchange();
+        assertSame(Verdict.CONTINUE, run(RULES, BLOCK.withMode("off"), ex));
+        assertNull(ex.attrs().get(RuleEngineStage.HITS));
+    }
+
+    @Test
+    void exclusionTurnsARuleOffForAPathPrefix() throws Exception {
+        RulesConfig cfg = BLOCK.withExclusions(List.of(new RulesConfig.Exclusion("*", "/admin/public", List.of("20"), List.of())));
+        assertSame(Verdict.CONTINUE, run(RULES, cfg, "GET /admin/public/logo.png"));
+        assertInstanceOf(Verdict.Respond.class, run(RULES, cfg, "GET /admin/secret"));
+    }
+
+    @Test
+    void exclusionPathIsComparedDecodedAndNormalized() throws Exception {
+        RulesConfig cfg = BLOCK.withExclusions(List.of(new RulesConfig.Exclusion("*", "/admin/public", List.of("20"), List.of())));
+        assertInstanceOf(Verdict.Respond.class, run(RULES, cfg, "GET /admin/public/%2e%2e/secret"));
+    }
+
+    @Test
+    void exclusionByRangeAndHost() throws Exception {
+        RulesConfig cfg = BLOCK.withExclusions(List.of(new RulesConfig.Exclusion("*.example.com", "/", List.of("15-25"), List.of())));
+        assertSame(Verdict.CONTINUE, run(RULES, cfg, "GET /admin ; Host: app.example.com"));
+        assertInstanceOf(Verdict.Respond.class, run(RULES, cfg, "GET /admin ; Host: other.org"));
+    }
+
+    @Test
+    void exclusionTurnsAFieldOffForSomeRules() throws Exception {
+        RulesConfig cfg = BLOCK.withExclusions(List.of(new RulesConfig.Exclusion("*", "/cms", List.of("70"), List.of("args:body"))));
+        assertSame(Verdict.CONTINUE, run(RULES, cfg, "POST /cms/save ; body: body=%3Cevil%3E"));
+        assertInstanceOf(Verdict.Respond.class, run(RULES, cfg, "POST /cms/save ; body: title=%3Cevil%3E"));
+        assertInstanceOf(Verdict.Respond.class, run(RULES, cfg, "POST /blog/save ; body: body=%3Cevil%3E"));
+    }
+
+    @Test
+    void hitValueIsLogSafeAndTruncated() throws Exception {
+        Exchange ex = TestRequest.parse("GET /?x=%3Cevil%3E%0d%0aInjected:%20" + "A".repeat(500)).exchange();
+        run(RULES, BLOCK, ex);
+        RuleHit h = ex.attrs().get(RuleEngineStage.HITS).get(0);
+        assertEquals("args:x", h.field());
+        assertFalse(h.value().contains("\r") || h.value().contains("\n"), h.value());
+        assertTrue(h.value().contains("\\r\\n"), h.value());
+        assertTrue(h.value().length() < 200, "excerpt length " + h.value().length());
+    }
+
+    @Test
+    void transformedValuesAreComputedOncePerRequest() throws Exception {
+        RuleSet set = RuleLoader.parse("t.rules", """
+                rule 1 "a" when lower(url_decode(args)) contains "x" then log
+                rule 2 "b" when lower(url_decode(args)) contains "y" then log
+                rule 3 "c" when url_decode(args) contains "z" then log
+                """);
+        Evaluation ev = set.evaluation(TestRequest.parse("GET /?a=%58&b=Y").exchange(), BLOCK);
+        Target t1 = ((Expr.Cond) set.rule("1").when()).target();
+        Target t2 = ((Expr.Cond) set.rule("2").when()).target();
+        Target t3 = ((Expr.Cond) set.rule("3").when()).target();
+        assertEquals(t1.slot(), t2.slot());
+        assertEquals(t1.inner().slot(), t3.slot());
+        List<Value> first = t1.values(ev);
+        assertSame(first, t2.values(ev));
+        assertSame(t1.inner().values(ev), t3.values(ev));
+        assertEquals("x", first.get(0).text());
+    }
+
+    @Test
+    void bodyArgumentsJsonAndMultipartAreFields() throws Exception {
+        String rules = "rule 1 \"a\" when args contains \"needle\" then block\nrule 2 \"f\" when files suffix \".php\" then block\n";
+        assertInstanceOf(Verdict.Respond.class, run(rules, BLOCK,
+                "POST /api ; Content-Type: application/json ; body: {\"a\": {\"b\": [1, \"the needle\"]}}"));
+        assertInstanceOf(Verdict.Respond.class, run(rules, BLOCK, "POST /f ; body: x=needle"));
+        assertSame(Verdict.CONTINUE, run(rules, BLOCK.withBodyLimit(0), "POST /f ; body: x=needle"));
+        assertSame(Verdict.CONTINUE, run(rules, BLOCK.withBodyLimit(3), "POST /f ; body: x=needle"));
+        Exchange mp = TestRequest.parse("POST /up ; Content-Type: multipart/form-data; boundary=XX ; body: x").exchange();
+        mp.body("--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"shell.php\"\r\n\r\n<?php ?>\r\n--XX--\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertInstanceOf(Verdict.Respond.class, run(rules, BLOCK, mp));
+    }
+
+    @Test
+    void countSeesEveryArgumentEvenBeyondTheKeptOnes() throws Exception {
+        String rules = "rule 1 \"many\" when count(args) > 5000 then block status 400\n";
+        StringBuilder q = new StringBuilder("/?");
+        for (int i = 0; i < 10_000; i++) {
+            q.append("a").append(i).append("=1&");
+        }
+        Verdict.Respond r = assertInstanceOf(Verdict.Respond.class, run(rules, BLOCK, "GET " + q));
+        assertEquals(400, r.status());
+    }
+
+    @Test
+    void fieldsCoverTheRequest() throws Exception {
+        String line = "POST /a/b/file.php?x=1 HTTP/1.1 ; Host: shop.example ; User-Agent: UA ; Cookie: s=1; t=2 ; "
+                + "client: 203.0.113.9 ; tls: TLSv1.3 ; sni: shop.example ; body: y=2";
+        String[][] cases = {
+            {"method equals \"POST\""}, {"path equals \"/a/b/file.php\""}, {"query equals \"x=1\""},
+            {"filename equals \"file.php\""}, {"version equals \"HTTP/1.1\""}, {"host equals \"shop.example\""},
+            {"user_agent equals \"UA\""}, {"client_ip in cidr [\"203.0.113.0/24\"]"}, {"tls_version equals \"TLSv1.3\""},
+            {"sni equals \"shop.example\""}, {"arg(\"y\") equals \"2\""}, {"arg_names equals \"x\""},
+            {"cookie(\"t\") equals \"2\""}, {"cookie_names equals \"s\""}, {"header_names equals \"User-Agent\""},
+            {"header(\"user-agent\") equals \"UA\""}, {"headers equals \"UA\""}, {"body equals \"y=2\""},
+            {"count(cookies) == 2"}, {"length(path) == 13"}, {"count(header(\"Host\")) == 1"},
+            {"target equals \"/a/b/file.php?x=1\""},
+        };
+        for (String[] c : cases) {
+            String rules = "rule 1 \"t\" when " + c[0] + " then block\n";
+            assertInstanceOf(Verdict.Respond.class, run(rules, BLOCK, line), c[0]);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.palisade.rules.operator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Each operator against data rows: operator name | argument (lists split on '|') | value | expected. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class OperatorTest {
+
+    private static Operator make(String name, String arg) {
+        Operators.Spec spec = Operators.byName(name);
+        OperatorArg a = switch (spec.kind()) {
+            case NONE -> OperatorArg.NONE;
+            case TEXT -> OperatorArg.text(arg);
+            case NUMBER -> OperatorArg.number(Long.parseLong(arg));
+            case LIST -> OperatorArg.list(Arrays.asList(arg.split("\\|", -1)));
+        };
+        return spec.factory().apply(a);
+    }
+
+    @ParameterizedTest(name = "{0} {1} on ''{2}'' -> {3}")
+    @CsvSource(delimiter = ';', emptyValue = "", value = {
+        "equals;      /admin;            /admin;          true",
+        "equals;      /admin;            /admin/;         false",
+        "equals;      /admin;            /ADMIN;          false",
+        "equals any;  GET|HEAD;          HEAD;            true",
+        "in;          GET|HEAD;          POST;            false",
+        "in;          GET|HEAD;          get;             false",
+        "prefix;      /api/;             /api/v1;         true",
+        "prefix;      /api/;             /apis;           false",
+        "prefix any;  /a|/b;             /bee;            true",
+        "suffix;      .php;              /x/index.php;    true",
+        "suffix;      .php;              /x/index.phps;   false",
+        "suffix any;  .bak|~;            config~;         true",
+        "contains;    ../;               a/../b;          true",
+        "contains;    ../;               a/./b;           false",
+        "contains any; sqlmap|nikto|nmap; Mozilla sqlmap/1.7; true",
+        "contains any; sqlmap|nikto|nmap; Mozilla/5.0;   false",
+        "contains any; abc|bcd|cde;      xxbcdxx;         true",
+        "contains word; cmd|id;          run /cmd.exe;    true",
+        "contains word; cmd|id;          cmdlet;          false",
+        "contains word; cmd|id;          x|id|y;          true",
+        "contains word; cmd|id;          idea;            false",
+        "matches;     ^/a+$;             /aaaa;           true",
+        "matches;     ^/a+$;             /aaab;           false",
+        "matches;     (?i)select\\s+from; SeLeCt   FROM;  true",
+        "in cidr;     10.0.0.0/8|2001:db8::/32; 10.1.2.3; true",
+        "in cidr;     10.0.0.0/8|2001:db8::/32; 11.1.2.3; false",
+        "in cidr;     10.0.0.0/8|2001:db8::/32; 2001:db8::5; true",
+        "in cidr;     10.0.0.0/8|2001:db8::/32; [2001:db8::5]; true",
+        "in cidr;     10.0.0.0/8;        not-an-ip;       false",
+        "in cidr;     10.0.0.0/8;        ::ffff:10.0.0.1; true",
+        ">;           10;                11;              true",
+        ">;           10;                10;              false",
+        ">=;          10;                10;              true",
+        "<;           10;                9;               true",
+        "<=;          10;                11;              false",
+        "==;          3;                 3;               true",
+        "!=;          3;                 3;               false",
+        ">;           10;                abc;             false",
+        ">;           10;                99999999999999999999999; true",
+        "is sqli;     ;                  1 or 1=1;        true",
+        "is sqli;     ;                  O'Brien;         false",
+        "is xss;      ;                  <svg onload=alert(1)>; true",
+        "is xss;      ;                  <b>hi</b>;       false",
+        "exists;      ;                  anything;        true",
+    })
+    void rows(String name, String arg, String value, boolean expected) {
+        assertEquals(expected, make(name.trim(), arg == null ? "" : arg.trim()).test(value.trim()));
+    }
+
+    @Test
+    void everyRegisteredNameBuilds() {
+        for (String n : Operators.names()) {
+            Operators.Spec s = Operators.byName(n);
+            String arg = switch (s.kind()) {
+                case NUMBER -> "1";
+                case LIST -> n.equals("in cidr") ? "10.0.0.0/8" : "x";
+                default -> "x";
+            };
+            make(n, arg);
+        }
+    }
+
+    @Test
+    void badArgumentsFailAtLoad() {
+        assertThrows(IllegalArgumentException.class, () -> make("matches", "(a"));
+        assertThrows(IllegalArgumentException.class, () -> make("matches", "(?<=a)b"));
+        assertThrows(IllegalArgumentException.class, () -> make("in cidr", "10.0.0.0/33"));
+        assertThrows(IllegalArgumentException.class, () -> make("in cidr", "example.com"));
+        assertThrows(IllegalArgumentException.class, () -> make("contains any", ""));
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void reDosShapedRegexRunsInLinearTime() {
+        String attack = "a".repeat(200_000) + "!";
+        for (String re : List.of("^(a+)+$", "^(a|aa)+$", "^(a|a?)+$", "(.*a){20}", "^(\\w+\\s?)*$")) {
+            Operator op = make("matches", re);
+            op.test(attack);
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void largePhraseListIsOnePass() {
+        List<String> phrases = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            phrases.add("phrase" + i + "x");
+        }
+        Operator op = make("contains any", String.join("|", phrases));
+        String value = "y".repeat(65_536) + "phrase19999x";
+        assertTrue(op.test(value));
+    }
+}
