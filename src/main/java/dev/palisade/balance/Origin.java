@@ -158,6 +158,8 @@ public final class Origin {
             return 0;
         }
         ejections = n + 1;
+        // passes counted before the ejection do not lift it: rise fresh passes are needed
+        healthStreak = Math.min(healthStreak, 0);
         lastEjectionEnd = now + d;
         upSince = now + d;
         consecutiveFailures.set(0);
@@ -174,7 +176,12 @@ public final class Origin {
     /**
      * The result of one active check (run by one checker at a time, after {@link #startCheck}).
      *
-     * @return +1 when this result brought the server up, -1 when it took it down, 0 otherwise
+     * A server ejected by outlier detection that then passes {@code rise} checks in a row (counted from
+     * the ejection) is let back in at once (as Envoy's {@code successful_active_health_check_uneject_host}): the checks are
+     * the better witness that it recovered.
+     *
+     * @return +1 when this result brought the server up, +2 when it lifted an ejection, -1 when it took
+     *         the server down, 0 otherwise
      */
     public int checkResult(boolean ok, int rise, int fall, long now) {
         try {
@@ -185,11 +192,17 @@ public final class Origin {
                 healthy = false;
                 return -1;
             }
-            if (!healthy && ok && s >= rise) {
+            if (ok && s >= rise && (!healthy || ejectedFor(now) > 0)) {
+                boolean wasDown = !healthy;
+                long until = ejectedUntil.get();
+                if (until != Long.MIN_VALUE && now - until < 0) {
+                    ejectedUntil.compareAndSet(until, now);
+                    lastEjectionEnd = now;
+                }
                 healthy = true;
                 upSince = now;
                 consecutiveFailures.set(0);
-                return 1;
+                return wasDown ? 1 : 2;
             }
             return 0;
         } finally {

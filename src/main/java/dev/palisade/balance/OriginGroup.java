@@ -351,8 +351,10 @@ public final class OriginGroup {
         int change = o.checkResult(ok, rise, fall, clock.getAsLong());
         if (change < 0) {
             log.warn("origin group '{}': {} is down after {} failed health checks (last: {})", name(), o, fall, detail);
-        } else if (change > 0) {
+        } else if (change == 1) {
             log.info("origin group '{}': {} is up after {} passed health checks", name(), o, rise);
+        } else if (change == 2) {
+            log.info("origin group '{}': {} passed {} health checks; its ejection is lifted", name(), o, rise);
         }
     }
 

@@ -177,4 +177,25 @@ class OutlierTest {
         g.checked(o, true, "200");
         assertEquals("slow_start", state(g, 0));
     }
+
+    @Test
+    void passingActiveChecksLiftAnEjection() {
+        OriginGroupConfig c = new OriginGroupConfig("app", Fixtures.servers(1, 1), null, "round_robin", null, null,
+                new OriginGroupConfig.HealthCheck("/health", 200, Duration.ofSeconds(1), Duration.ofMillis(500), 2, 3),
+                new OriginGroupConfig.Outlier(3, Duration.ofSeconds(30), Duration.ofSeconds(30)), null, null, null);
+        OriginGroup g = new OriginGroup(c, null, clock);
+        Origin o = g.origins().get(0);
+        for (int i = 0; i < 5; i++) {
+            o.startCheck();
+            g.checked(o, true, "200");
+        }
+        fail(g, 0, 3, FailureKind.CONNECT);
+        assertEquals("ejected", state(g, 0), "passes from before the ejection do not count");
+        o.startCheck();
+        g.checked(o, true, "200");
+        assertEquals("ejected", state(g, 0), "one pass is not rise");
+        o.startCheck();
+        g.checked(o, true, "200");
+        assertEquals("up", state(g, 0));
+    }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.palisade.config.HostPort;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,19 +25,25 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
- * An origin for health-check tests that can be killed (listening socket and connections closed) and
- * started again on the same port, answer a chosen status, or hang without answering.
+ * An origin for health-check and failover tests that can be killed (listening socket and connections
+ * closed) and started again on the same port, answer a chosen status with "ok", or hang without answering.
+ * Keeps connections alive unless the request asks to close.
  */
 final class SwitchableOrigin implements AutoCloseable {
 
     /** The status every request gets; 0 means accept and never answer. */
     final AtomicInteger status = new AtomicInteger(200);
     final AtomicInteger requests = new AtomicInteger();
+    /** Requests that came through the proxy (they carry X-Request-Id), health checks excluded. */
+    final AtomicInteger proxied = new AtomicInteger();
+
+    private static final byte[] OK = "ok".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -74,14 +81,21 @@ final class SwitchableOrigin implements AutoCloseable {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                 try {
-                                    if (msg instanceof HttpRequest) {
+                                    if (msg instanceof HttpRequest req) {
                                         requests.incrementAndGet();
+                                        if (req.headers().contains("X-Request-Id")) {
+                                            proxied.incrementAndGet();
+                                        }
                                         int s = status.get();
                                         if (s > 0) {
                                             FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                                                    HttpResponseStatus.valueOf(s));
-                                            r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-                                            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                                                    HttpResponseStatus.valueOf(s), Unpooled.wrappedBuffer(OK));
+                                            r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, OK.length);
+                                            if (HttpUtil.isKeepAlive(req)) {
+                                                ctx.writeAndFlush(r);
+                                            } else {
+                                                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                                            }
                                         }
                                     }
                                 } finally {
