@@ -371,9 +371,12 @@ public final class OriginGroup {
         if (r == null || addresses.isEmpty()) {
             return;
         }
+        int failedBefore = r.failures();
         if (r.update(addresses)) {
             log.info("origin group '{}': {} resolves to {}", name(), name.host(), r.addresses());
             rebuild(members);
+        } else if (failedBefore > 0) {
+            log.info("origin group '{}': {} resolves again, to the same addresses", name(), name.host());
         }
     }
 

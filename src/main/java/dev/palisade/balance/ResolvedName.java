@@ -47,6 +47,11 @@ final class ResolvedName {
         return true;
     }
 
+    /** Failed lookups in a row, 0 after a success. */
+    int failures() {
+        return failures.get();
+    }
+
     /** Counts a failed lookup; returns the failures in a row, this one included. */
     int failed() {
         return failures.incrementAndGet();
