@@ -3,27 +3,35 @@ package dev.palisade.balance;
 import java.util.Arrays;
 
 /**
- * A consistent-hash ring (Ketama style): each server owns {@code 100 * weight} points, a key belongs
+ * A consistent-hash ring (Ketama style): each server owns {@code 100 * weight} points (fewer per unit
+ * of weight when the total would pass {@link #MAX_POINTS}), a key belongs
  * to the first point at or after its hash. Removing one of N servers moves only the keys that server
  * owned, about 1/N of them; the others stay where they were. Immutable.
  */
 final class HashRing {
 
     static final int POINTS_PER_WEIGHT = 100;
+    /** Bounds the ring's memory when weights are large: points per unit of weight shrink to fit. */
+    static final int MAX_POINTS = 200_000;
 
     private final long[] points;
     private final int[] owners;
 
     HashRing(String[] ids, int[] weights) {
+        long weightSum = 0;
+        for (int w : weights) {
+            weightSum += w;
+        }
+        int perWeight = (int) Math.max(1, Math.min(POINTS_PER_WEIGHT, MAX_POINTS / Math.max(1, weightSum)));
         int total = 0;
         for (int w : weights) {
-            total += POINTS_PER_WEIGHT * w;
+            total += perWeight * w;
         }
         long[] p = new long[total];
         int[] o = new int[total];
         int k = 0;
         for (int i = 0; i < ids.length; i++) {
-            for (int v = 0; v < POINTS_PER_WEIGHT * weights[i]; v++) {
+            for (int v = 0; v < perWeight * weights[i]; v++) {
                 p[k] = hash(ids[i] + "#" + v);
                 o[k] = i;
                 k++;

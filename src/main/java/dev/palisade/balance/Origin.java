@@ -168,6 +168,12 @@ public final class Origin {
 
     // ---- active: health checks ----
 
+    /** Forgets the active checks' verdict (they were turned off by a reload). */
+    void resetHealth() {
+        healthy = true;
+        healthStreak = 0;
+    }
+
     /** Claims the right to run one check; false when one is already running. */
     public boolean startCheck() {
         return checking.compareAndSet(0, 1);

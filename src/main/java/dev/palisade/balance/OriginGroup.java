@@ -70,6 +70,12 @@ public final class OriginGroup {
             }
         }
         rebuild(previous == null ? null : previous.members);
+        if (config.healthCheck() == null) {
+            // nothing will check these servers any more: a "down" carried over would be forever
+            for (Origin o : members.origins()) {
+                o.resetHealth();
+            }
+        }
     }
 
     public String name() {

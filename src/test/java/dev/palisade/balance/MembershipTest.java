@@ -74,4 +74,34 @@ class MembershipTest {
         clock.advance(Duration.ofMinutes(1));
         assertTrue(g2.snapshot().count("up") == 2);
     }
+
+    @Test
+    void turningHealthChecksOffOnReloadBringsDownServersBack() {
+        OriginGroupConfig checked = Fixtures.config("round_robin", 1, 1).withHealthCheck(OriginGroupConfig.HealthCheck.DEFAULTS);
+        OriginGroup g1 = new OriginGroup(checked, null, clock);
+        Origin o = g1.origins().get(0);
+        for (int i = 0; i < 3; i++) {
+            o.startCheck();
+            g1.checked(o, false, "refused");
+        }
+        assertEquals("down", g1.snapshot().servers().get(0).state());
+        OriginGroup stillChecked = new OriginGroup(checked, g1, clock);
+        assertEquals("down", stillChecked.snapshot().servers().get(0).state());
+        OriginGroup unchecked = new OriginGroup(Fixtures.config("round_robin", 1, 1), stillChecked, clock);
+        assertEquals("up", unchecked.snapshot().servers().get(0).state());
+    }
+
+    @Test
+    void largeWeightsKeepTheRingBounded() {
+        OriginGroup g = new OriginGroup(Fixtures.config("hash", 1000, 1000, 1000, 1000, 1000), null, clock);
+        int[] counts = new int[5];
+        for (int i = 0; i < 5000; i++) {
+            Pick p = g.select(Fixtures.exchange("GET", "10.0." + (i >> 8) + "." + (i & 255), List.of()));
+            counts[Fixtures.index(p)]++;
+            p.end();
+        }
+        for (int c : counts) {
+            assertTrue(c > 600 && c < 1400, java.util.Arrays.toString(counts));
+        }
+    }
 }
