@@ -17,9 +17,11 @@ import dev.palisade.config.ConfigLoader;
 import dev.palisade.config.Durations;
 import dev.palisade.config.HostPort;
 import dev.palisade.config.ListenerConfig;
+import dev.palisade.config.RulesConfig;
 import dev.palisade.config.TlsConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.server.PalisadeServer;
+import dev.palisade.rules.ShippedRules;
 import dev.palisade.server.StartException;
 import dev.palisade.tls.SelfSignedCertificates;
 import picocli.CommandLine.Command;
@@ -80,13 +82,13 @@ final class RunCommand implements Callable<Integer> {
                 for (String s : to) {
                     servers.add(HostPort.parse(s));
                 }
-                cfg = PalisadeConfig.simple(HostPort.parse(listen), servers);
+                cfg = withShippedRules(PalisadeConfig.simple(HostPort.parse(listen), servers));
             } else if (config != null || Files.exists(Path.of("palisade.yaml"))) {
                 source = config != null ? config : Path.of("palisade.yaml");
                 cfg = ConfigLoader.load(source);
             } else {
                 demo = new DemoOrigin();
-                cfg = demoConfig(demo, err);
+                cfg = withShippedRules(demoConfig(demo, err));
             }
         } catch (ConfigException e) {
             e.problems().forEach(p -> err.println(p));
@@ -128,6 +130,13 @@ final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Without a config file: ./rules when there is one, else the rules shipped in the jar. */
+    private static PalisadeConfig withShippedRules(PalisadeConfig cfg) {
+        Path local = Path.of("rules");
+        Path dir = Files.isDirectory(local) ? local : ShippedRules.dir();
+        return dir == null ? cfg : cfg.withRules(new RulesConfig(dir, "block"));
     }
 
     /** The demo: HTTP and HTTPS on loopback in front of the demo origin, with a self-signed certificate. */

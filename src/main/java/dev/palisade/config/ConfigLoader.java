@@ -123,9 +123,16 @@ public final class ConfigLoader {
         ForwardingConfig forwarding = section(top, "forwarding", ForwardingConfig::from, ForwardingConfig.DEFAULTS);
         LogConfig log = section(top, "log", LogConfig::from, LogConfig.DEFAULTS);
         RulesConfig rules = section(top, "rules", n -> RulesConfig.from(n, base), RulesConfig.DEFAULTS.resolve(base));
-        GuardConfig guard = section(top, "guard", GuardConfig::from, GuardConfig.DEFAULTS);
+        GuardConfig guard = section(top, "guard", GuardConfig::from, GuardConfig.DEFAULTS).resolve(base);
         HeadersConfig headers = section(top, "headers", n -> HeadersConfig.from(n, base), HeadersConfig.DEFAULTS);
         top.finish();
+        if (!routes.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            routes.forEach(r -> names.add(r.name()));
+            for (String bad : guard.unknownRoutes(names)) {
+                problems.add(new ConfigProblem(name, 0, "guard.rate_limits", bad));
+            }
+        }
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

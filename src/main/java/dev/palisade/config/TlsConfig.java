@@ -11,6 +11,7 @@ import java.util.Locale;
  * variable or the file this names.
  *
  * @param certs            a directory of PEM certificates and keys, or a single PEM file
+ * @param keyFile          a PEM file with the private key when {@code certs} is a chain file without it, or null
  * @param strictSni        refuse the handshake when the client names no host a certificate covers (or none)
  * @param http2            offer h2 through ALPN
  * @param defaultHost      the host whose certificate answers clients without SNI; empty: the first file's
@@ -27,7 +28,7 @@ import java.util.Locale;
  * @param hstsMaxAge       Strict-Transport-Security max-age on responses; zero: no header
  * @param hstsIncludeSubdomains whether the HSTS header covers subdomains
  */
-public record TlsConfig(Path certs, boolean strictSni, boolean http2, String defaultHost, String keyPasswordEnv,
+public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean http2, String defaultHost, String keyPasswordEnv,
                         Path keyPasswordFile, boolean allowExpired, List<String> protocols, ClientAuth clientAuth,
                         Path clientCa, Provider provider, int sessionCacheSize, Duration sessionTimeout,
                         Duration handshakeTimeout, Duration hstsMaxAge, boolean hstsIncludeSubdomains) {
@@ -91,7 +92,7 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
 
     /** Certificates from {@code certs} with every other setting at its default. */
     public TlsConfig(Path certs, boolean strictSni, boolean http2) {
-        this(certs, strictSni, http2, "", "", null, false, null, ClientAuth.NONE, null, Provider.AUTO, 10_000, null, null,
+        this(certs, null, strictSni, http2, "", "", null, false, null, ClientAuth.NONE, null, Provider.AUTO, 10_000, null, null,
                 null, false);
     }
 
@@ -114,6 +115,7 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
         }
         return toBuilder()
                 .certs(ConfigLoader.resolve(base, certs.toString()))
+                .keyFile(keyFile == null ? null : ConfigLoader.resolve(base, keyFile.toString()))
                 .keyPasswordFile(keyPasswordFile == null ? null : ConfigLoader.resolve(base, keyPasswordFile.toString()))
                 .clientCa(clientCa == null ? null : ConfigLoader.resolve(base, clientCa.toString()))
                 .build();
@@ -121,6 +123,7 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
 
     static TlsConfig from(ConfigNode n) {
         String certs = n.string("certs", "certs");
+        String keyFile = n.string("key_file", null);
         boolean strict = n.bool("strict_sni", false);
         boolean h2 = n.bool("http2", true);
         String defaultHost = n.string("default_host", "");
@@ -145,7 +148,7 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
         Duration hsts = n.duration("hsts_max_age", Duration.ZERO);
         boolean hstsSub = n.bool("hsts_include_subdomains", false);
         n.finish();
-        return n.build(() -> new TlsConfig(Path.of(certs), strict, h2, defaultHost, passwordEnv,
+        return n.build(() -> new TlsConfig(Path.of(certs), keyFile == null ? null : Path.of(keyFile), strict, h2, defaultHost, passwordEnv,
                 passwordFile == null ? null : Path.of(passwordFile), allowExpired, protocols, clientAuth,
                 clientCa == null ? null : Path.of(clientCa), provider, (int) cacheSize, sessionTimeout, handshakeTimeout,
                 hsts, hstsSub), null);
@@ -174,6 +177,7 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
     /** For settings built in code (tests, the demo); validation happens in {@link #build()}. */
     public static final class Builder {
         private Path certs;
+        private Path keyFile;
         private boolean strictSni;
         private boolean http2;
         private String defaultHost;
@@ -192,6 +196,7 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
 
         private Builder(TlsConfig c) {
             certs = c.certs;
+            keyFile = c.keyFile;
             strictSni = c.strictSni;
             http2 = c.http2;
             defaultHost = c.defaultHost;
@@ -210,6 +215,7 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
         }
 
         public Builder certs(Path v) { certs = v; return this; }
+        public Builder keyFile(Path v) { keyFile = v; return this; }
         public Builder strictSni(boolean v) { strictSni = v; return this; }
         public Builder http2(boolean v) { http2 = v; return this; }
         public Builder defaultHost(String v) { defaultHost = v; return this; }
@@ -227,7 +233,7 @@ public record TlsConfig(Path certs, boolean strictSni, boolean http2, String def
         public Builder hstsIncludeSubdomains(boolean v) { hstsIncludeSubdomains = v; return this; }
 
         public TlsConfig build() {
-            return new TlsConfig(certs, strictSni, http2, defaultHost, keyPasswordEnv, keyPasswordFile, allowExpired,
+            return new TlsConfig(certs, keyFile, strictSni, http2, defaultHost, keyPasswordEnv, keyPasswordFile, allowExpired,
                     protocols, clientAuth, clientCa, provider, sessionCacheSize, sessionTimeout, handshakeTimeout,
                     hstsMaxAge, hstsIncludeSubdomains);
         }

@@ -217,6 +217,17 @@ public final class Evaluation {
         return body;
     }
 
+    /** Control bytes other than tab and line ends: an upload, not a form sent without its Content-Type. */
+    private static boolean binary(String b) {
+        for (int i = 0; i < b.length(); i++) {
+            char c = b.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\r' && c != '\n' || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void parseArgs() {
         if (args != null) {
             return;
@@ -234,7 +245,7 @@ public final class Evaluation {
             } else if (ct.startsWith("multipart/")) {
                 RequestArgs.parseMultipart(b, RequestArgs.boundary(ex.request().headers().get("content-type")),
                         this::addArg, this::addFile);
-            } else if (ct.isEmpty() || ct.contains("x-www-form-urlencoded")) {
+            } else if (ct.contains("x-www-form-urlencoded") || ct.isEmpty() && !binary(b)) {
                 RequestArgs.parseForm(b, this::addArg);
             } else if (ct.contains("xml")) {
                 RequestArgs.parseXml(b, this::addArg);

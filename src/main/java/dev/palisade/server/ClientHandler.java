@@ -1,6 +1,7 @@
 package dev.palisade.server;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
@@ -8,7 +9,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.palisade.balance.Router;
+import dev.palisade.config.ForwardingConfig;
 import dev.palisade.config.ListenerConfig;
+import dev.palisade.guard.GuardAttrs;
+import dev.palisade.guard.client.ClientAddress;
+import dev.palisade.guard.rate.RateLimitStatus;
+import dev.palisade.guard.slow.SlowClientEvent;
+import dev.palisade.headers.ForwardingIdentity;
 import dev.palisade.headers.HopByHop;
 import dev.palisade.observe.RequestIds;
 import dev.palisade.pipeline.Attrs;
@@ -51,8 +58,6 @@ import io.netty.util.ReferenceCountUtil;
 final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
-    /** Attr for a stage (the rate limiter) that wants a Retry-After on its refusal, in seconds. */
-    static final Attrs.Key<Long> RETRY_AFTER = Attrs.Key.of("retryAfterSeconds");
 
     private final Supplier<Generation> generations;
     private final ListenerConfig listener;
@@ -73,10 +78,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private long bytesIn;
     private int requests;
     private ClientInfo info;
+    private BodyPrefix inspecting;
 
-    /** Supplies the client facts of a connection (address after PROXY protocol or trusted headers, TLS). */
+    /** Supplies the client facts of a connection (address after PROXY protocol, TLS). */
     interface ClientInfoSource {
-        ClientInfo of(ChannelHandlerContext ctx, ListenerConfig listener, HttpHeaders requestHeaders);
+        ClientInfo of(ChannelHandlerContext ctx, ListenerConfig listener);
     }
 
     ClientHandler(Supplier<Generation> generations, ListenerConfig listener, ServerState state, ClientInfoSource clientInfo) {
@@ -104,7 +110,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (c instanceof LastHttpContent) {
                 requestComplete = true;
             }
-            if (call != null) {
+            if (inspecting != null) {
+                if (inspecting.add(c)) {
+                    finishInspection();
+                }
+            } else if (call != null) {
                 call.onRequestContent(c);
             } else {
                 c.release();
@@ -126,18 +136,30 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         requests++;
         gen = generations.get();
         requestComplete = full;
-        completed = false;
         bytesIn = 0;
         HttpHeaders headers = req.headers();
         headRequest = req.method().name().equals("HEAD");
         http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
-        if (info == null || !info.secure() && listener.proxyProtocol()) {
-            info = clientInfo.of(ctx, listener, headers);
+        if (info == null) {
+            info = clientInfo.of(ctx, listener);
+        }
+        ClientInfo client = info;
+        ForwardingConfig fwd = gen.config().forwarding();
+        if (!fwd.trustedProxies().isEmpty() && fwd.trusted(info.address())) {
+            // a trusted proxy in front: the client is the right-most untrusted hop it reports
+            InetAddress real = ClientAddress.resolve(info.address(), new NettyHeaders(headers), fwd);
+            if (!real.equals(info.address())) {
+                client = new ClientInfo(real, 0, info.listener(), info.tlsVersion(), info.sni());
+            }
         }
         RequestHead head = RequestHead.of(req.method().name(), req.uri(),
                 !side.reusable() ? "HTTP/2" : http10 ? "HTTP/1.0" : "HTTP/1.1",
                 new NettyHeaders(headers));
-        ex = new Exchange(RequestIds.next(), head, info, System.nanoTime());
+        ex = new Exchange(RequestIds.next(), head, client, System.nanoTime());
+        completed = false;
+        if (client != info) {
+            ex.attrs().put(ForwardingIdentity.PEER, info.address());
+        }
         keepAlive = HttpUtil.isKeepAlive(req) && requests < gen.config().limits().maxRequestsPerConnection()
                 && !state.draining();
 
@@ -151,7 +173,28 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             sendContinue = !full;
         }
 
+        long inspect = gen.bodyInspection();
+        if (inspect > 0 && !full) {
+            // a rule reads the body: hold the first bytes, decide, then forward what was held
+            inspecting = new BodyPrefix(req, (int) inspect);
+            if (sendContinue) {
+                side.answeringHead(false);
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            }
+            return;
+        }
+        proceed(req, full, sendContinue);
+    }
+
+    /** Runs the request stages, routes, and starts forwarding. */
+    private void proceed(HttpRequest req, boolean full, boolean sendContinue) {
+        HttpHeaders headers = req.headers();
+        RequestHead head = ex.request();
         ProxyFlow flow = gen.flow();
+        Router.Match match = gen.router().route(head.host(), head.path());
+        if (match != null) {
+            ex.route(match.route().name());
+        }
         Verdict v = flow.onRequest(ex);
         if (v instanceof Verdict.Respond r) {
             reject(r.status(), r.reasonForLog(), r.ruleId() != null ? r.ruleId() : ex.attrs().get(ProxyFlow.DECIDED_BY));
@@ -162,12 +205,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
 
-        Router.Match match = gen.router().route(head.host(), head.path());
         if (match == null) {
             reject(404, "no route for host '" + head.host() + "'", "router");
             return;
         }
-        ex.route(match.route().name());
 
         boolean websocket = !http10 && Framing.isWebSocketUpgrade(req.method().name(), headers);
         // a body of unknown length (chunked on HTTP/1.1, DATA frames without content-length on HTTP/2)
@@ -202,6 +243,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         call.start(match.group().pick(ex));
     }
 
+    /** The body prefix is complete: the stages see it, then the held pieces go on to the origin. */
+    private void finishInspection() {
+        BodyPrefix held = inspecting;
+        inspecting = null;
+        ex.body(held.bytes());
+        proceed(held.request(), false, false);
+        held.replay(call);
+    }
+
     // ---- called by ProxyCall ----
 
     void clientAutoRead(boolean on) {
@@ -225,6 +275,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         head.setProtocolVersion(HttpVersion.HTTP_1_1);
         HttpHeaders h = head.headers();
         gen.flow().onResponse(ex, status, new NettyHeaders(h));
+        addListenerHsts(h);
         boolean bodyAllowed = !headRequest && status != 204 && status != 304 && status >= 200;
         if (bodyAllowed && !hadLength) {
             if (http10) {
@@ -291,6 +342,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     // ---- the single rejection path ----
 
+    /** A TLS listener's own Strict-Transport-Security, unless the response already has one. */
+    private void addListenerHsts(HttpHeaders h) {
+        if (listener.secure() && !h.contains("strict-transport-security")) {
+            String hsts = listener.tls().hstsHeader();
+            if (!hsts.isEmpty()) {
+                h.set("Strict-Transport-Security", hsts);
+            }
+        }
+    }
+
     /** Answers the current request with Palisade's page for {@code status}; the reason is logged only. */
     private void reject(int status, String reason, String decidedBy) {
         if (call != null) {
@@ -298,9 +359,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         boolean ka = keepAlive && requestComplete && status != 400 && status != 408;
         keepAlive = ka;
-        Long retry = ex.attrs().get(RETRY_AFTER);
+        Long retry = ex.attrs().get(GuardAttrs.RETRY_AFTER);
+        RateLimitStatus limit = ex.attrs().get(GuardAttrs.RATE_LIMIT);
         Rejections.write(ctx, side, status, ex.requestId(), ka, headRequest, gen.pages(), gen.serverHeader(),
-                        retry == null ? 0 : retry, h -> gen.flow().onResponse(ex, status, new NettyHeaders(h)))
+                        retry == null ? 0 : retry, h -> {
+                            if (limit != null && status == 429) {
+                                h.set("RateLimit-Policy", limit.policyHeader());
+                                h.set("RateLimit", limit.header());
+                            }
+                            gen.flow().onResponse(ex, status, new NettyHeaders(h));
+                            addListenerHsts(h);
+                        })
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         keepAlive = false;
@@ -323,7 +392,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             // the failure is in a request head: make an exchange for the log and the page
             gen = generations.get();
             if (info == null) {
-                info = clientInfo.of(ctx, listener, EmptyHttpHeaders.INSTANCE);
+                info = clientInfo.of(ctx, listener);
             }
             ex = new Exchange(RequestIds.next(), RequestHead.of("-", "/", "-", new NettyHeaders(EmptyHttpHeaders.INSTANCE)),
                     info, System.nanoTime());
@@ -343,6 +412,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         completed = true;
+        if (inspecting != null) {
+            inspecting.release();
+            inspecting = null;
+        }
         if (call != null) {
             call.finish(status == 0);
             call = null;
@@ -362,6 +435,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (completed) {
             ctx.close();
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == SlowClientEvent.BODY_TOO_SLOW && !completed && (call == null || !call.responseStarted())) {
+            keepAlive = false;
+            reject(408, "request body slower than the minimum rate", "slow-client");
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -391,10 +474,5 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             log.warn("client connection {} failed", ctx.channel().remoteAddress(), cause);
         }
         ctx.close();
-    }
-
-    static ClientInfo peerInfo(ChannelHandlerContext ctx, ListenerConfig listener) {
-        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-        return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), "", "");
     }
 }

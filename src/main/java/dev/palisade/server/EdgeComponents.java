@@ -1,5 +1,8 @@
 package dev.palisade.server;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,25 +12,31 @@ import dev.palisade.config.ConfigException;
 import dev.palisade.config.ConfigProblem;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
+import dev.palisade.guard.Guard;
+import dev.palisade.guard.client.ClientAddress;
+import dev.palisade.guard.flood.GateHandler;
 import dev.palisade.pipeline.ClientInfo;
+import dev.palisade.tls.CertificateWatcher;
 import dev.palisade.tls.TlsFacts;
 import dev.palisade.tls.TlsTerminator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpHeaders;
 
 /**
- * The connection-level parts other packages provide, per listener: TLS (and later PROXY protocol, the
- * flood gate and the slow-client guards), and the facts they learn about a client. The initializer asks
+ * The connection-level parts other packages provide, per listener: PROXY protocol, the flood gate, TLS
+ * and the slow-client guards, and the facts they learn about a client. The initializer asks
  * for them in pipeline order; a part that is not configured adds nothing.
  */
 class EdgeComponents {
 
     private final Map<String, TlsTerminator> tls;
+    private volatile Guard guard;
+    private final List<CertificateWatcher> watchers = new ArrayList<>();
 
-    private EdgeComponents(Map<String, TlsTerminator> tls) {
+    private EdgeComponents(Map<String, TlsTerminator> tls, Guard guard) {
         this.tls = tls;
+        this.guard = guard;
     }
 
     /** Builds every listener's parts; certificate problems of all listeners are reported together. */
@@ -43,10 +52,70 @@ class EdgeComponents {
                 }
             }
         }
+        Guard guard = null;
+        try {
+            guard = Guard.create(config.guard());
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        if (!problems.isEmpty()) {
+            if (guard != null) {
+                guard.close();
+            }
+            throw new ConfigException(problems);
+        }
+        return new EdgeComponents(Map.copyOf(tls), guard);
+    }
+
+    Guard guard() {
+        return guard;
+    }
+
+    /**
+     * Reloads the certificates of every TLS listener and the guard's settings (bans, strikes and
+     * open-connection counts carry over). Everything is read and checked first; one bad file and nothing
+     * changes anywhere. Reads files: never call it on an event loop.
+     */
+    void reload(PalisadeConfig config) throws ConfigException {
+        List<TlsTerminator.Prepared> prepared = new ArrayList<>();
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (ListenerConfig l : config.listeners()) {
+            TlsTerminator t = tls.get(l.name());
+            if (t != null && l.secure()) {
+                try {
+                    prepared.add(t.prepare(l.tls()));
+                } catch (ConfigException e) {
+                    problems.addAll(e.problems());
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new EdgeComponents(Map.copyOf(tls));
+        Guard next = guard.reload(config.guard());
+        prepared.forEach(TlsTerminator.Prepared::apply);
+        Guard old = guard;
+        guard = next;
+        if (old != next) {
+            old.close();
+        }
+    }
+
+    /** Watches every TLS listener's certificate files and reloads them after changes settle. */
+    void watchCertificates() {
+        for (TlsTerminator t : tls.values()) {
+            try {
+                watchers.add(CertificateWatcher.start(t, Duration.ofSeconds(2)));
+            } catch (IOException e) {
+                org.slf4j.LoggerFactory.getLogger(EdgeComponents.class)
+                        .warn("certificate files will not be watched (reload with SIGHUP): {}", e.getMessage());
+            }
+        }
+    }
+
+    void close() {
+        watchers.forEach(CertificateWatcher::close);
+        guard.close();
     }
 
     TlsTerminator tls(String listener) {
@@ -58,9 +127,11 @@ class EdgeComponents {
     }
 
     void proxyProtocol(ChannelPipeline p, ListenerConfig listener) {
+        p.addLast("proxy-protocol", guard.proxyProtocolHandler());
     }
 
     void connectionGate(ChannelPipeline p, ListenerConfig listener) {
+        p.addLast("gate", new GateHandler(guard.gate()));
     }
 
     void tls(ChannelPipeline p, ListenerConfig listener) {
@@ -68,14 +139,16 @@ class EdgeComponents {
     }
 
     void slowClientGuards(ChannelPipeline p, ListenerConfig listener) {
+        guard.addSlowClientHandlers(p);
     }
 
-    ClientInfo clientInfo(ChannelHandlerContext ctx, ListenerConfig listener, HttpHeaders headers) {
-        ClientInfo peer = ClientHandler.peerInfo(ctx, listener);
-        if (!listener.secure()) {
-            return peer;
-        }
+    /** The connection's peer (after PROXY protocol) and its TLS facts; trusted forwarding headers come later, per request. */
+    ClientInfo clientInfo(ChannelHandlerContext ctx, ListenerConfig listener) {
         Channel ch = ctx.channel();
-        return new ClientInfo(peer.address(), peer.port(), listener.name(), TlsFacts.version(ch), TlsFacts.sni(ch));
+        InetSocketAddress peer = ClientAddress.of(ch);
+        if (!listener.secure()) {
+            return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), "", "");
+        }
+        return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), TlsFacts.version(ch), TlsFacts.sni(ch));
     }
 }

@@ -17,7 +17,8 @@ import dev.palisade.pipeline.ProxyFlow;
  * @param pages         Palisade's own pages
  * @param serverHeader  the Server header on Palisade's own pages, empty for none
  * @param groupHeaders  per origin group: the Host and internal names the header policy uses
+ * @param bodyInspection how many request body bytes the stages read before deciding; 0 when no rule reads the body
  */
 record Generation(PalisadeConfig config, ProxyFlow flow, Router router, Rejections.PageRenderer pages,
-                  String serverHeader, Map<String, GroupHeaders> groupHeaders) {
+                  String serverHeader, Map<String, GroupHeaders> groupHeaders, long bodyInspection) {
 }

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.palisade.balance.Router;
 import dev.palisade.config.ConfigException;
+import dev.palisade.config.ConfigProblem;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.forward.Transports;
@@ -28,6 +29,9 @@ import dev.palisade.pipeline.ProxyFlow;
 import dev.palisade.pipeline.RequestStage;
 import dev.palisade.pipeline.ResponseStage;
 import dev.palisade.pipeline.UpstreamRequestStage;
+import dev.palisade.rules.RuleEngineStage;
+import dev.palisade.rules.RuleLoader;
+import dev.palisade.rules.RuleSet;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -64,22 +68,37 @@ public final class PalisadeServer implements AutoCloseable {
      * binding a port, and reports every problem found: what {@code palisade check} runs.
      */
     public static void validate(PalisadeConfig config) throws ConfigException {
-        EdgeComponents.build(config);
+        List<ConfigProblem> problems = new ArrayList<>();
+        try {
+            EdgeComponents.build(config).close();
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        try {
+            RuleLoader.load(config.rules());
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
     }
 
     /** Binds every listener of {@code config}; on any failure nothing is left running. */
     public static PalisadeServer start(PalisadeConfig config) throws StartException {
         PalisadeServer s = new PalisadeServer(Math.max(1, Runtime.getRuntime().availableProcessors()));
         try {
-            s.current.set(s.assemble(config));
             EdgeComponents components;
             try {
+                RuleSet rules = RuleLoader.load(config.rules());
                 components = EdgeComponents.build(config);
+                s.components = components;
+                s.current.set(s.assemble(config, rules));
             } catch (ConfigException e) {
-                throw new StartException(e.getMessage());
+                throw new StartException("configuration has problems:\n" + e.getMessage());
             }
-            s.components = components;
             s.bindAll(config, components);
+            components.watchCertificates();
             log.info("palisade started ({} transport, {} io threads)", Transports.name(),
                     Runtime.getRuntime().availableProcessors());
             return s;
@@ -114,12 +133,14 @@ public final class PalisadeServer implements AutoCloseable {
     }
 
     /** Builds the stage flow and router for {@code config}. */
-    private Generation assemble(PalisadeConfig config) {
+    private Generation assemble(PalisadeConfig config, RuleSet rules) {
         List<RequestStage> request = new ArrayList<>();
         List<UpstreamRequestStage> upstream = new ArrayList<>();
         List<ResponseStage> response = new ArrayList<>();
         List<LogStage> logStages = new ArrayList<>();
         request.addAll(HeaderPolicies.request(config.headers()));
+        request.addAll(components.guard().requestStages());
+        request.add(new RuleEngineStage(rules, config.rules()));
         upstream.addAll(HeaderPolicies.upstream(config.headers(), config.forwarding()));
         response.addAll(HeaderPolicies.response(config.headers()));
         if (config.log().accessEnabled()) {
@@ -129,13 +150,19 @@ public final class PalisadeServer implements AutoCloseable {
         config.origins().forEach((name, group) -> groupHeaders.put(name, GroupHeaders.of(group)));
         ProxyFlow flow = new ProxyFlow(request, upstream, response, logStages);
         return new Generation(config, flow, new Router(config), ErrorPages.of(config.headers())::page,
-                config.headers().server(), Map.copyOf(groupHeaders));
+                config.headers().server(), Map.copyOf(groupHeaders),
+                rules.readsBody() && !config.rules().mode().equals("off") ? config.rules().bodyLimit() : 0);
     }
 
-    /** Swaps in a new configuration for the next requests. Listeners are not rebound. */
-    public void reload(PalisadeConfig config) {
-        current.set(assemble(config));
-        log.info("configuration reloaded");
+    /**
+     * Swaps in a new configuration and rule set for the next requests; certificates are reloaded too.
+     * Listeners are not rebound. Anything wrong and nothing changes: the running generation keeps serving.
+     */
+    public void reload(PalisadeConfig config) throws ConfigException {
+        RuleSet rules = RuleLoader.load(config.rules());
+        components.reload(config);
+        current.set(assemble(config, rules));
+        log.info("configuration reloaded: {} rule(s)", rules.size());
     }
 
     public PalisadeConfig config() {
@@ -181,6 +208,9 @@ public final class PalisadeServer implements AutoCloseable {
             }
         }
         state.clients().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        if (components != null) {
+            components.close();
+        }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

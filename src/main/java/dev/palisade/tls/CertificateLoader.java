@@ -52,7 +52,10 @@ final class CertificateLoader {
     static Loaded load(TlsConfig cfg, KeyPassword password, Clock clock) throws ConfigException {
         List<ConfigProblem> problems = new ArrayList<>();
         List<ConfigProblem> warnings = new ArrayList<>();
-        List<Path> files = files(cfg.certs(), problems);
+        List<Path> files = new ArrayList<>(files(cfg.certs(), problems));
+        if (cfg.keyFile() != null && !files.contains(cfg.keyFile())) {
+            files.add(cfg.keyFile());
+        }
         List<PemFile> pems = new ArrayList<>();
         for (Path f : files) {
             pems.add(PemFile.read(f, password, problems));
@@ -126,6 +129,7 @@ final class CertificateLoader {
             if (!inDate) {
                 outOfDate++;
             }
+            warnIfOthersCanRead(e.getValue().file(), warnings);
             if (e.getValue().key() instanceof RSAPrivateKey rk && rk.getModulus().bitLength() < 2048) {
                 warnings.add(PemFile.problem(e.getValue().file().toString(), "RSA key of " + rk.getModulus().bitLength()
                         + " bits (expected: 2048 or more)"));
@@ -183,6 +187,17 @@ final class CertificateLoader {
         }
         out.sort(null);
         return out;
+    }
+
+    private static void warnIfOthersCanRead(Path keyFile, List<ConfigProblem> warnings) {
+        try {
+            if (Files.getPosixFilePermissions(keyFile).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                warnings.add(PemFile.problem(keyFile.toString(), "private key readable by every user on this machine "
+                        + "(expected: chmod 600 or 640)"));
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system, or gone since it was read: nothing to say
+        }
     }
 
     /** Each certificate must be issued by the one after it: server certificate first, root last (or left out). */

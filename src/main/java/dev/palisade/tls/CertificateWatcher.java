@@ -19,7 +19,7 @@ import dev.palisade.config.ConfigException;
  * Reloads a terminator when a file in its certs directory changes. Changes are gathered for a quiet
  * period first, because renewal tools write a certificate and its key one after the other. Runs on its
  * own daemon thread (never an event loop); a refused reload is logged and the old certificates keep
- * serving until the next change.
+ * serving until the next change. A key_file outside that directory is re-read on each reload but not watched.
  */
 public final class CertificateWatcher implements AutoCloseable {
 

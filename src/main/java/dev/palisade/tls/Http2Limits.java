@@ -44,6 +44,13 @@ public record Http2Limits(int maxConcurrentStreams, int maxHeaderListSize, int i
         positive("max_queued_control_frames", maxQueuedControlFrames);
     }
 
+    /** The two limits operators usually set, with the flood defences at their defaults. */
+    public static Http2Limits of(int maxConcurrentStreams, int maxHeaderListSize) {
+        return new Http2Limits(maxConcurrentStreams, maxHeaderListSize, DEFAULTS.initialWindowSize,
+                DEFAULTS.maxResetsPerWindow, DEFAULTS.resetWindowSeconds, DEFAULTS.maxSmallContinuationFrames,
+                DEFAULTS.maxEmptyDataFrames, DEFAULTS.maxQueuedControlFrames);
+    }
+
     private static void positive(String name, int v) {
         if (v <= 0) {
             throw new IllegalArgumentException(name + ": " + v + " (expected: > 0)");

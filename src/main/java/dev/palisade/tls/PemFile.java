@@ -59,11 +59,15 @@ record PemFile(Path file, List<X509Certificate> certificates, List<PrivateKey> k
         } catch (NoSuchFileException e) {
             problems.add(problem(name, "file not found"));
             return empty(file);
+        } catch (java.nio.file.AccessDeniedException e) {
+            problems.add(problem(name, "permission denied (expected: readable by the user Palisade runs as)"));
+            return empty(file);
         } catch (IOException e) {
             problems.add(problem(name, "cannot read: " + e.getMessage()));
             return empty(file);
         }
-        if (bytes.length > 0 && bytes[0] == 0x30) {
+        // DER starts with a SEQUENCE (0x30) and, for anything as long as a key, a long-form length (>= 0x81)
+        if (bytes.length > 1 && bytes[0] == 0x30 && (bytes[1] & 0xff) >= 0x81 && (bytes[1] & 0xff) <= 0x84) {
             problems.add(problem(name, "binary DER, not PEM (expected: text with -----BEGIN ...----- blocks; "
                     + "convert with openssl x509 -inform der -in FILE -out FILE.pem)"));
             return empty(file);

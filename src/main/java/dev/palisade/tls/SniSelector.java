@@ -3,8 +3,12 @@ package dev.palisade.tls;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -18,8 +22,11 @@ import io.netty.util.AsyncMapping;
  */
 final class SniSelector extends SniHandler {
 
+    private static final short HANDSHAKE_RECORD = 22;
+
     private final HandshakeGuard guard;
     private final long handshakeTimeoutMillis;
+    private boolean notTls;
 
     /**
      * The largest ClientHello buffered before a certificate is chosen. Real ones are a few KiB, post-quantum
@@ -31,6 +38,26 @@ final class SniSelector extends SniHandler {
         super(mapping, MAX_CLIENT_HELLO, handshakeTimeoutMillis);
         this.guard = guard;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    }
+
+    /**
+     * Every TLS connection opens with a handshake record (content type 22). Anything else (plain HTTP,
+     * junk, SSLv2) is refused here, before a certificate is chosen or an engine created, and counted as
+     * "not TLS" even under strict SNI.
+     */
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (notTls) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (in.isReadable() && in.getUnsignedByte(in.readerIndex()) != HANDSHAKE_RECORD) {
+            notTls = true;
+            in.skipBytes(in.readableBytes());
+            ctx.fireExceptionCaught(new NotSslRecordException("not a TLS handshake record"));
+            return;
+        }
+        super.decode(ctx, in, out);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.palisade.tls;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,7 @@ import io.netty.handler.ssl.SslContext;
 /**
  * Host name to server context, immutable. An exact SAN name wins over a wildcard; a wildcard covers one
  * label ({@code *.example.com} answers {@code a.example.com}, not {@code example.com} nor
- * {@code a.b.example.com}). When two certificates claim a name, the one from the earlier file serves it.
+ * {@code a.b.example.com}). When two certificates claim a name, the one in date that expires last serves it.
  */
 final class SniTable {
 
@@ -41,7 +42,12 @@ final class SniTable {
         Map<String, Entry> exact = new HashMap<>();
         Map<String, Entry> wildcard = new HashMap<>();
         Map<String, Entry> claimed = new LinkedHashMap<>();
-        for (Entry e : entries) {
+        // when two certificates name the same host (a renewal beside the old file), the one in date that
+        // lasts longest serves it; file order breaks ties
+        List<Entry> byPreference = new ArrayList<>(entries);
+        byPreference.sort(Comparator.comparing((Entry e) -> !e.certificate().inDate())
+                .thenComparing(e -> e.certificate().notAfter(), Comparator.reverseOrder()));
+        for (Entry e : byPreference) {
             for (String name : e.certificate().names()) {
                 Entry first = claimed.putIfAbsent(name, e);
                 if (first != null && first != e) {

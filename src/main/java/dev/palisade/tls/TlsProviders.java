@@ -27,6 +27,14 @@ import io.netty.util.ReferenceCountUtil;
 final class TlsProviders {
 
     private static final Logger log = LoggerFactory.getLogger(TlsProviders.class);
+
+    static {
+        // TLS 1.2 renegotiation started by a client costs the server a full handshake each time (THC-SSL-DOS).
+        // BoringSSL never allows it; the JDK does unless told otherwise, before its TLS classes load.
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
     private static final String PROBE_HOST = "probe.palisade.invalid";
 
     /** Null when OpenSSL works, else why not. */

@@ -3,7 +3,9 @@ package dev.palisade.tls;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,16 +105,36 @@ public final class TlsTerminator {
      * Re-reads the certificates with {@code cfg} (for a changed config file) and swaps them in for new
      * handshakes. On any problem the current certificates keep serving and the problems are thrown.
      */
-    public synchronized void reload(TlsConfig cfg) throws ConfigException {
-        State next;
+    public void reload(TlsConfig cfg) throws ConfigException {
+        prepare(cfg).apply();
+    }
+
+    /**
+     * The first half of a reload: reads and checks everything for {@code cfg} and builds the contexts, without
+     * serving them yet. A server reloading several listeners prepares all of them, and applies them only
+     * when every one succeeded, so a bad file on one listener changes nothing anywhere.
+     */
+    public Prepared prepare(TlsConfig cfg) throws ConfigException {
         try {
-            next = build(cfg);
+            return new Prepared(build(cfg));
         } catch (ConfigException e) {
             log.warn("TLS reload on {} refused, the current certificates keep serving:\n{}", listener, e.getMessage());
             throw e;
         }
-        state = next;
-        logState("TLS reloaded");
+    }
+
+    /** Certificates read and checked, ready to serve; {@link #apply} swaps them in for new handshakes. */
+    public final class Prepared {
+        private final State next;
+
+        private Prepared(State next) {
+            this.next = next;
+        }
+
+        public void apply() {
+            state = next;
+            logState("TLS reloaded");
+        }
     }
 
     /**
@@ -163,6 +185,28 @@ public final class TlsTerminator {
         return state.outOfDate();
     }
 
+    /** When the first served certificate expires, for an expiry metric and alert. */
+    public Instant earliestExpiry() {
+        return state.certificates().stream().map(ServedCertificate::notAfter).min(Comparator.naturalOrder())
+                .orElseThrow();
+    }
+
+    /**
+     * One line per served certificate, for {@code palisade check} and the startup log:
+     * {@code certs/a.crt: a.example, www.a.example (EC, key certs/a.key, expires 2027-02-01T00:00:00Z)}.
+     */
+    public List<String> summary() {
+        List<String> out = new ArrayList<>();
+        for (ServedCertificate c : state.certificates()) {
+            List<String> names = new ArrayList<>(c.names());
+            names.addAll(CertNames.ipAddresses(c.leaf()));
+            out.add(c.certFile() + ": " + (names.isEmpty() ? c.subject() : String.join(", ", names)) + " ("
+                    + c.key().getAlgorithm() + (c.keyFile().equals(c.certFile()) ? "" : ", key " + c.keyFile())
+                    + ", expires " + c.notAfter() + (c.inDate() ? "" : ", OUT OF DATE") + ")");
+        }
+        return out;
+    }
+
     public TlsConfig config() {
         return state.cfg();
     }
@@ -171,11 +215,22 @@ public final class TlsTerminator {
         return counters;
     }
 
+    /** The certificate a handshake for {@code host} gets now (the default for an unknown name); null when refused. */
+    public ServedCertificate certificateFor(String host) {
+        SniTable.Entry e = entryFor(host);
+        return e == null ? null : e.certificate();
+    }
+
     /** The context a handshake for {@code host} would use now (null: refused); for tests. */
     SslContext contextFor(String host) {
+        SniTable.Entry e = entryFor(host);
+        return e == null ? null : e.context();
+    }
+
+    private SniTable.Entry entryFor(String host) {
         State s = state;
-        SniTable.Entry e = s.table().find(host);
-        return e != null ? e.context() : s.cfg().strictSni() ? null : s.table().fallback().context();
+        SniTable.Entry e = s.table().find(host == null ? null : CertNames.normalize(host));
+        return e != null ? e : s.cfg().strictSni() ? null : s.table().fallback();
     }
 
     private Future<SslContext> select(String host, Promise<SslContext> promise) {
@@ -214,6 +269,10 @@ public final class TlsTerminator {
             throw new ConfigException(problems);
         }
         List<ConfigProblem> warnings = new ArrayList<>(loaded.warnings());
+        if (cfg.strictSni() && !cfg.defaultHost().isEmpty()) {
+            warnings.add(new ConfigProblem(where, 0, "default_host", "has no effect with strict_sni: true "
+                    + "(clients without SNI are refused)"));
+        }
         ServerContexts contexts = new ServerContexts(cfg, provider, clientCas, ticketKeys);
         List<SniTable.Entry> entries = new ArrayList<>();
         for (ServedCertificate c : loaded.certificates()) {

@@ -82,4 +82,27 @@ class LifecycleTest {
             access.setLevel(before);
         }
     }
+
+    @Test
+    void reloadSwapsRulesAndRefusesABrokenFileWithoutChangingAnything(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path rules = dir.resolve("10-site.rules");
+        java.nio.file.Files.writeString(rules, "rule 9001 \"first\"\n  when path contains \"/one\"\n  then block\n");
+        try (TestOrigin origin = new TestOrigin()) {
+            PalisadeConfig cfg = PalisadeConfig.simple(new HostPort("127.0.0.1", 0), List.of(origin.hostPort()))
+                    .withRules(new dev.palisade.config.RulesConfig(dir, "block"));
+            try (PalisadeServer proxy = PalisadeServer.start(cfg); RawClient c = new RawClient(proxy.port("http"))) {
+                assertTrue(c.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().startsWith("HTTP/1.1 403"));
+                java.nio.file.Files.writeString(rules, "rule 9002 \"second\"\n  when path contains \"/two\"\n  then block\n");
+                proxy.reload(cfg);
+                assertTrue(c.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().startsWith("HTTP/1.1 200"),
+                        "the same keep-alive connection sees the new rules");
+                assertTrue(c.send("GET /two HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().startsWith("HTTP/1.1 403"));
+                java.nio.file.Files.writeString(rules, "rule 9003 \"broken\"\n  when nosuch contains \"x\"\n  then block\n");
+                assertThrows(dev.palisade.config.ConfigException.class, () -> proxy.reload(cfg));
+                assertTrue(c.send("GET /two HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().startsWith("HTTP/1.1 403"),
+                        "a refused reload leaves the running rules in place");
+            }
+        }
+    }
 }

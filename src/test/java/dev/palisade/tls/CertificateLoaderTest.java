@@ -129,13 +129,15 @@ class CertificateLoaderTest {
         TestPki.write(dir.resolve("broken.crt"), "-----BEGIN CERTIFICATE-----\nMIIB!!!!notbase64\n-----END CERTIFICATE-----\n");
         TestPki.write(dir.resolve("cut.crt"), "-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAK\n");
         Files.write(dir.resolve("binary.cer"), new byte[] {0x30, (byte) 0x82, 0x01, 0x0a, 0x02});
+        TestPki.write(dir.resolve("zero.pem"), "0x30 is also the digit zero\n");
 
         ConfigException e = failure(TlsConfig.of(dir));
         assertProblem(e, "notes.pem", "no PEM certificate or private key found");
         assertProblem(e, "broken.crt", "PEM block 1");
         assertProblem(e, "cut.crt", "PEM block 1");
         assertProblem(e, "binary.cer", "binary DER, not PEM");
-        assertEquals(4, e.problems().size(), e.getMessage());
+        assertProblem(e, "zero.pem", "no PEM certificate or private key found");
+        assertEquals(5, e.problems().size(), e.getMessage());
     }
 
     @Test
@@ -219,6 +221,18 @@ class CertificateLoaderTest {
     }
 
     @Test
+    void privateKeyReadableByEveryoneIsAWarning() throws Exception {
+        TestPki.serve(dir, ca, KeyType.EC, "a.example");
+        Path key = dir.resolve("a.example.key");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        CertificateLoader.Loaded l = load();
+        assertTrue(l.warnings().stream().anyMatch(w -> w.file().equals(key.toString())
+                && w.message().contains("readable by every user")), l.warnings().toString());
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        assertTrue(load().warnings().isEmpty());
+    }
+
+    @Test
     void missingAndEmptyDirectories() throws Exception {
         assertProblem(failure(TlsConfig.of(dir.resolve("nope"))), "nope", "not found");
         assertProblem(failure(TlsConfig.of(dir)), dir.toString(), "no PEM files in the directory");
@@ -233,6 +247,16 @@ class CertificateLoaderTest {
                 + SelfSignedCertificates.pem(ca.cert()) + SelfSignedCertificates.pem(leaf.key()));
         CertificateLoader.Loaded l = load(TlsConfig.of(file), Map.of());
         assertEquals(List.of(leaf.cert(), ca.cert()), l.certificates().get(0).chain());
+    }
+
+    @Test
+    void chainFileWithASeparateKeyFileAsNginxDoes() throws Exception {
+        Issued leaf = TestPki.leaf(ca, KeyType.EC, "one.example");
+        Path chain = TestPki.writeCerts(dir.resolve("tls").resolve("fullchain.pem"), leaf.cert(), ca.cert());
+        Path key = TestPki.writePkcs8(dir.resolve("private").resolve("one.key"), leaf.key());
+        CertificateLoader.Loaded l = load(TlsConfig.builder(chain).keyFile(key).build(), Map.of());
+        assertEquals(key, l.certificates().get(0).keyFile());
+        assertProblem(failure(TlsConfig.of(chain)), "fullchain.pem", "has no matching private key");
     }
 
     @Test
@@ -256,6 +280,22 @@ class CertificateLoaderTest {
         TlsTerminator t = TlsTerminator.create("test", TlsConfig.of(dir));
         assertEquals(2, t.certificates().size());
         assertTrue(t.warnings().stream().anyMatch(w -> w.contains("a.example.crt") && w.contains("is also in")),
+                t.warnings().toString());
+    }
+
+    @Test
+    void renewedCertificateBesideTheOldOneServesTheName() throws Exception {
+        Instant now = Instant.now();
+        Issued older = TestPki.leaf(ca, KeyType.EC, now.minus(Duration.ofDays(80)), now.plus(Duration.ofDays(10)), "a.example");
+        Issued newer = TestPki.leaf(ca, KeyType.EC, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(89)), "a.example");
+        // the old files sort first, yet the renewed certificate serves the name
+        TestPki.writeCerts(dir.resolve("a-0-old.crt"), older.cert());
+        TestPki.writePkcs8(dir.resolve("a-0-old.key"), older.key());
+        TestPki.writeCerts(dir.resolve("a-1-new.crt"), newer.cert());
+        TestPki.writePkcs8(dir.resolve("a-1-new.key"), newer.key());
+        TlsTerminator t = TlsTerminator.create("test", TlsConfig.of(dir));
+        assertEquals(newer.cert(), t.certificateFor("a.example").leaf());
+        assertTrue(t.warnings().stream().anyMatch(w -> w.contains("a-0-old.crt") && w.contains("a-1-new.crt, which serves it")),
                 t.warnings().toString());
     }
 

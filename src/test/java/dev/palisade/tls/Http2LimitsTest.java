@@ -185,5 +185,7 @@ class Http2LimitsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Http2Limits(0, 1, 1, 1, 1, 1, 1, 1));
         assertEquals("max_concurrent_streams: 0 (expected: > 0)", e.getMessage());
+        assertEquals(Http2Limits.DEFAULTS.maxResetsPerWindow(), Http2Limits.of(10, 8192).maxResetsPerWindow());
+        assertEquals(10L, Http2Limits.of(10, 8192).settings().maxConcurrentStreams());
     }
 }

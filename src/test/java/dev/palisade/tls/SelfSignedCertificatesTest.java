@@ -41,6 +41,9 @@ class SelfSignedCertificatesTest {
         long days = Duration.between(x.getNotBefore().toInstant(), x.getNotAfter().toInstant()).toDays();
         assertTrue(days >= 90 && days <= 91, days + " days");
         assertTrue(t.warnings().isEmpty(), t.warnings().toString());
+        assertEquals(x.getNotAfter().toInstant(), t.earliestExpiry());
+        assertEquals(List.of(certs.resolve("localhost.crt") + ": localhost, *.dev.example, 127.0.0.1, 0:0:0:0:0:0:0:1 (EC, key "
+                + certs.resolve("localhost.key") + ", expires " + x.getNotAfter().toInstant() + ")"), t.summary());
     }
 
     @Test

@@ -133,7 +133,13 @@ final class TestPki {
 
     /** PKCS#8, "BEGIN PRIVATE KEY". */
     static Path writePkcs8(Path file, PrivateKey key) throws IOException {
-        return write(file, SelfSignedCertificates.pem(key));
+        return secret(write(file, SelfSignedCertificates.pem(key)));
+    }
+
+    /** Keys are written as operators should keep them: readable by the owner only. */
+    static Path secret(Path file) throws IOException {
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return file;
     }
 
     /** PKCS#1 for RSA ("BEGIN RSA PRIVATE KEY") or SEC1 for EC ("BEGIN EC PRIVATE KEY"). */
@@ -142,7 +148,7 @@ final class TestPki {
         try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
             w.writeObject(kp);
         }
-        return write(file, sw.toString());
+        return secret(write(file, sw.toString()));
     }
 
     /** Encrypted PKCS#8, "BEGIN ENCRYPTED PRIVATE KEY", AES-256-CBC under PBKDF2. */
@@ -153,7 +159,7 @@ final class TestPki {
                 w.writeObject(new JcaPKCS8Generator(key, new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
                         .setProvider(PemFile.BC).setPassword(password.toCharArray()).build()));
             }
-            return write(file, sw.toString());
+            return secret(write(file, sw.toString()));
         } catch (org.bouncycastle.operator.OperatorCreationException e) {
             throw new IOException(e);
         }

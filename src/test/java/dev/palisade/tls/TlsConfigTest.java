@@ -44,6 +44,7 @@ class TlsConfigTest {
     void everyKey() throws Exception {
         TlsConfig c = parse("""
                 certs: /etc/palisade/certs
+                key_file: /etc/palisade/private/key.pem
                 strict_sni: true
                 http2: false
                 default_host: www.example.com
@@ -60,6 +61,7 @@ class TlsConfigTest {
                 hsts_include_subdomains: true
                 """);
         assertTrue(c.strictSni());
+        assertEquals(Path.of("/etc/palisade/private/key.pem"), c.keyFile());
         assertEquals("www.example.com", c.defaultHost());
         assertEquals("PALISADE_KEY_PASSWORD", c.keyPasswordEnv());
         assertEquals(List.of("TLSv1.3"), c.protocols());

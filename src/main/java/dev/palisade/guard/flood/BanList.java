@@ -1,0 +1,246 @@
+package dev.palisade.guard.flood;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import dev.palisade.config.GuardConfig;
+import dev.palisade.guard.LogBudget;
+
+/**
+ * Banned addresses, shared by the connection gate and the request stages. An address that commits
+ * {@code after_violations} violations (refused connections, or 429s of a policy with {@code ban: true})
+ * within {@code window} is banned for {@code duration}; each further ban of the same address within
+ * {@code forget_after} doubles the time, up to {@code max_duration}.
+ *
+ * <p>Three Caffeine caches, each bounded by {@code max_entries} and expiring on its own, so a flood from
+ * many addresses cannot grow memory: violation counters, bans, and strike counts. Addresses are keyed
+ * through {@link AddressKey} (an IPv6 address by its prefix). Thread-safe, never blocks.
+ */
+public final class BanList {
+
+    private static final Logger log = LoggerFactory.getLogger(BanList.class);
+
+    /** A ban as the admin API lists it. */
+    public record Ban(String address, String reason, int strike, Duration duration, Duration remaining) {}
+
+    private record Entry(String reason, int strike, long durationNanos, long untilNanos) {}
+
+    private final GuardConfig.Bans config;
+    private final int ipv6Prefix;
+    private final Ticker ticker;
+    private final Cache<InetAddress, AtomicInteger> violations;
+    private final Cache<InetAddress, Entry> bans;
+    private final Cache<InetAddress, Integer> strikes;
+    private final LongAdder issued = new LongAdder();
+    private final LongAdder violationCount = new LongAdder();
+    private final LogBudget logBudget = new LogBudget(20, "bans");
+
+    public BanList(GuardConfig.Bans config, int ipv6Prefix) {
+        this(config, ipv6Prefix, Ticker.systemTicker());
+    }
+
+    public BanList(GuardConfig.Bans config, int ipv6Prefix, Ticker ticker) {
+        this.config = config;
+        this.ipv6Prefix = ipv6Prefix;
+        this.ticker = ticker;
+        long windowNanos = config.window().toNanos();
+        this.violations = Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumSize(config.maxEntries())
+                .ticker(ticker)
+                .expireAfter(new Expiry<InetAddress, AtomicInteger>() {
+                    // A fixed window from the first violation: later ones do not push it out.
+                    @Override
+                    public long expireAfterCreate(InetAddress k, AtomicInteger v, long now) {
+                        return windowNanos;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(InetAddress k, AtomicInteger v, long now, long left) {
+                        return left;
+                    }
+
+                    @Override
+                    public long expireAfterRead(InetAddress k, AtomicInteger v, long now, long left) {
+                        return left;
+                    }
+                })
+                .build();
+        this.bans = Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumSize(config.maxEntries())
+                .ticker(ticker)
+                .expireAfter(new Expiry<InetAddress, Entry>() {
+                    @Override
+                    public long expireAfterCreate(InetAddress k, Entry v, long now) {
+                        return Math.max(1, v.untilNanos - now);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(InetAddress k, Entry v, long now, long left) {
+                        return Math.max(1, v.untilNanos - now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(InetAddress k, Entry v, long now, long left) {
+                        return left;
+                    }
+                })
+                .build();
+        this.strikes = Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumSize(config.maxEntries())
+                .ticker(ticker)
+                .expireAfterWrite(config.forgetAfter().toNanos(), TimeUnit.NANOSECONDS)
+                .build();
+    }
+
+    public boolean isBanned(InetAddress address) {
+        return bans.getIfPresent(AddressKey.of(address, ipv6Prefix)) != null;
+    }
+
+    /** How long the ban of {@code address} still runs, or null when it is not banned. */
+    public Duration remaining(InetAddress address) {
+        Entry e = bans.getIfPresent(AddressKey.of(address, ipv6Prefix));
+        return e == null ? null : Duration.ofNanos(Math.max(0, e.untilNanos - ticker.read()));
+    }
+
+    /**
+     * Counts a violation by {@code address}; returns true when it is the one that got the address banned.
+     * Does nothing when bans are disabled or the address is already banned.
+     */
+    public boolean recordViolation(InetAddress address, String reason) {
+        if (!config.enabled()) {
+            return false;
+        }
+        InetAddress key = AddressKey.of(address, ipv6Prefix);
+        if (bans.getIfPresent(key) != null) {
+            return false;
+        }
+        violationCount.increment();
+        int n = violations.get(key, k -> new AtomicInteger()).incrementAndGet();
+        if (n != config.afterViolations()) {
+            // Below the threshold; or above it, when another thread is banning this address right now.
+            return false;
+        }
+        // ban first, then forget the count: a thread that counted before the ban is visible cannot start a
+        // fresh count that reaches the threshold again
+        ban(key, reason + " (" + n + " violations within " + dev.palisade.config.Durations.format(config.window()) + ")");
+        violations.invalidate(key);
+        return true;
+    }
+
+    /** Bans {@code address} now, for the escalated time of its next strike. */
+    public Ban ban(InetAddress address, String reason) {
+        InetAddress key = AddressKey.of(address, ipv6Prefix);
+        int strike = strikes.asMap().merge(key, 1, Integer::sum);
+        long base = config.duration().toNanos();
+        long max = config.maxDuration().toNanos();
+        long d = strike >= 63 ? max : Math.min(max, base << Math.min(strike - 1, 62));
+        if (d <= 0) {
+            d = max;
+        }
+        return put(key, reason, strike, d);
+    }
+
+    /** Bans {@code address} for exactly {@code duration} (the admin API); does not count as a strike. */
+    public Ban ban(InetAddress address, Duration duration, String reason) {
+        InetAddress key = AddressKey.of(address, ipv6Prefix);
+        return put(key, reason, strikes.asMap().getOrDefault(key, 0), duration.toNanos());
+    }
+
+    private Ban put(InetAddress key, String reason, int strike, long durationNanos) {
+        long now = ticker.read();
+        Entry e = new Entry(reason, strike, durationNanos, now + durationNanos);
+        bans.put(key, e);
+        issued.increment();
+        String who = AddressKey.format(key, ipv6Prefix);
+        if (logBudget.tryAcquire(now, log)) {
+            log.warn("banned {} for {} (strike {}): {}", who, dev.palisade.config.Durations.format(Duration.ofNanos(durationNanos)),
+                    strike, reason);
+        }
+        return new Ban(who, reason, strike, Duration.ofNanos(durationNanos), Duration.ofNanos(durationNanos));
+    }
+
+    /**
+     * Copies the bans and strike counts of {@code old} into this list, for a reload that changed the ban
+     * settings: nobody is unbanned by a reload.
+     */
+    public void takeOver(BanList old) {
+        if (old == this) {
+            return;
+        }
+        long now = ticker.read();
+        old.bans.asMap().forEach((k, e) -> {
+            long left = e.untilNanos - old.ticker.read();
+            if (left > 0) {
+                bans.put(k, new Entry(e.reason, e.strike, e.durationNanos, now + left));
+            }
+        });
+        strikes.putAll(old.strikes.asMap());
+    }
+
+    /** Lifts a ban; returns whether there was one. The strike count is kept. */
+    public boolean unban(InetAddress address) {
+        InetAddress key = AddressKey.of(address, ipv6Prefix);
+        violations.invalidate(key);
+        return bans.asMap().remove(key) != null;
+    }
+
+    /** Lifts every ban and forgets every strike. */
+    public void clear() {
+        bans.invalidateAll();
+        strikes.invalidateAll();
+        violations.invalidateAll();
+    }
+
+    /** The current bans, longest remaining first. */
+    public List<Ban> list() {
+        bans.cleanUp();
+        long now = ticker.read();
+        List<Ban> out = new ArrayList<>();
+        bans.asMap().forEach((k, e) -> {
+            long left = e.untilNanos - now;
+            if (left > 0) {
+                out.add(new Ban(AddressKey.format(k, ipv6Prefix), e.reason, e.strike, Duration.ofNanos(e.durationNanos),
+                        Duration.ofNanos(left)));
+            }
+        });
+        out.sort(Comparator.comparing(Ban::remaining).reversed());
+        return out;
+    }
+
+    /** Bans in force (approximate: expired entries may linger until Caffeine's next maintenance). */
+    public long size() {
+        bans.cleanUp();
+        return bans.estimatedSize();
+    }
+
+    /** Bans issued since start. */
+    public long issued() {
+        return issued.sum();
+    }
+
+    /** Violations counted since start. */
+    public long violations() {
+        return violationCount.sum();
+    }
+
+    public GuardConfig.Bans config() {
+        return config;
+    }
+}
