@@ -40,7 +40,10 @@ public final class OriginUrlRewrite implements ResponseStage {
      * values belong to the application) and checksums of the representation.
      */
     public static final HeaderNameSet OPAQUE = HeaderNameSet.of("set-cookie", "etag", "digest", "content-digest",
-            "repr-digest", "content-md5", "date", "last-modified", "expires", "content-length");
+            "repr-digest", "content-md5", "date", "last-modified", "expires", "content-length",
+            // structured values with no place for a host name: not worth scanning on every response
+            "content-type", "content-encoding", "cache-control", "vary", "accept-ranges", "age", "pragma",
+            "retry-after", "x-content-type-options", "strict-transport-security", "x-request-id");
 
     private final InternalHosts internal;
 
