@@ -28,7 +28,7 @@ import io.netty.util.concurrent.Future;
  * {@link DnsNameResolver} and looked up again when the shortest TTL of its answer runs out (between
  * {@link #MIN_REFRESH_NANOS} and {@link #MAX_REFRESH_NANOS}; hosts-file names every
  * {@link #DEFAULT_REFRESH_NANOS}). Answers go to {@link OriginGroup#resolved}, which turns the name into
- * one server per address. A failed lookup goes to {@link OriginGroup#resolveFailed}: the group keeps its
+ * one server per address (IPv4 ones when the answer has any, else IPv6). A failed lookup goes to {@link OriginGroup#resolveFailed}: the group keeps its
  * last good addresses, the log says so, and the lookup is retried with a growing delay.
  *
  * <p>Nothing here blocks an event loop: the lookups and timers run on one loop of the given group.
@@ -103,7 +103,7 @@ public final class DnsRefresher implements AutoCloseable {
                 long next;
                 if (f.isSuccess() && !f.getNow().isEmpty()) {
                     retryNanos = MIN_REFRESH_NANOS;
-                    group.resolved(name, f.getNow());
+                    group.resolved(name, preferIpv4(f.getNow()));
                     long seen = ttl.minSeconds();
                     next = seen < 0 ? DEFAULT_REFRESH_NANOS
                             : Math.max(MIN_REFRESH_NANOS, Math.min(MAX_REFRESH_NANOS, TimeUnit.SECONDS.toNanos(seen)));
@@ -125,6 +125,21 @@ public final class DnsRefresher implements AutoCloseable {
                 resolver.close();
             }
         }
+    }
+
+    /**
+     * The IPv4 addresses of an answer when it has any, else the IPv6 ones (Envoy's {@code V4_PREFERRED}):
+     * "localhost" answering both 127.0.0.1 and ::1 must not send half the traffic to a family the
+     * origin may not listen on.
+     */
+    static List<InetAddress> preferIpv4(List<InetAddress> answer) {
+        List<InetAddress> v4 = new ArrayList<>(answer.size());
+        for (InetAddress a : answer) {
+            if (a instanceof java.net.Inet4Address) {
+                v4.add(a);
+            }
+        }
+        return v4.isEmpty() ? answer : v4;
     }
 
     /**

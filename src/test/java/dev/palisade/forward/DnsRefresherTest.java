@@ -60,4 +60,29 @@ class DnsRefresherTest {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
+
+    @Test
+    void ipv4IsPreferredWhenAnAnswerHasBothFamilies() throws Exception {
+        java.net.InetAddress v4 = java.net.InetAddress.getByName("127.0.0.1");
+        java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
+        assertEquals(List.of(v4), DnsRefresher.preferIpv4(List.of(v6, v4)));
+        assertEquals(List.of(v6), DnsRefresher.preferIpv4(List.of(v6)));
+    }
+
+    @Test
+    void localhostFromTheHostsFileBecomesLoopback() throws Exception {
+        EventLoopGroup loops = Transports.newGroup(1, "dns-test");
+        try {
+            OriginGroup g = new OriginGroup(OriginGroupConfig.of("app", List.of(HostPort.parse("localhost:8080"))));
+            try (DnsRefresher r = DnsRefresher.start(List.of(g), loops)) {
+                while (g.origins().get(0).address().host().equals("localhost")) {
+                    Thread.sleep(10);
+                }
+                assertEquals("127.0.0.1:8080", g.origins().get(0).address().toString());
+                assertEquals(1, g.origins().size());
+            }
+        } finally {
+            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
 }
