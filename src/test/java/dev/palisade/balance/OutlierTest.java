@@ -130,6 +130,35 @@ class OutlierTest {
     }
 
     @Test
+    void theAllDownFallbackIsLoggedOncePerEpisode() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(OriginGroup.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            OriginGroup g = group(Duration.ZERO, 1);
+            fail(g, 0, 3, FailureKind.CONNECT);
+            for (int i = 0; i < 10; i++) {
+                Pick p = g.select(get());
+                assertFalse(p.refused());
+                p.end();
+            }
+            clock.advance(Duration.ofSeconds(10));
+            g.select(get()).end();
+            long warnings = events.list.stream().filter(e -> e.getFormattedMessage().contains("least bad")).count();
+            long back = events.list.stream().filter(e -> e.getFormattedMessage().contains("available again")).count();
+            assertEquals(1, warnings);
+            assertEquals(1, back);
+        } finally {
+            logger.setLevel(level);
+            logger.detachAppender(events);
+        }
+    }
+
+    @Test
     void slowStartRampsTheWeightOfAServerComingBack() {
         OriginGroup g = group(Duration.ofSeconds(10), 1, 1);
         fail(g, 0, 3, FailureKind.CONNECT);
