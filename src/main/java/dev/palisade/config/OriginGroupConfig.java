@@ -74,7 +74,8 @@ public record OriginGroupConfig(String name, List<Server> members, String hostHe
 
     /**
      * Passive outlier detection: a server that fails this many times in a row (connect failure, reset,
-     * timeout, malformed response, 502, 503 or 504; not a plain 500, which a client can provoke) is skipped for an ejection time that doubles on each repeat, up to a maximum.
+     * timeout, malformed response, 502, 503 or 504; not a plain 500, which a client can provoke) is
+     * skipped for an ejection time that doubles on each repeat, up to a maximum.
      *
      * @param consecutiveFailures failures in a row that eject; 0 turns ejection off
      * @param baseEjection        the first ejection time
