@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import dev.palisade.balance.Origin;
@@ -38,9 +39,10 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * Active HTTP health checks, off the request path: every {@code interval}, each server of a group with
- * a {@code health_check} gets {@code GET path} on a fresh connection ({@code Connection: close}); the
- * response head must come within {@code timeout} with the expected status. The results go to
+ * Active HTTP health checks, off the request path: every {@code interval} (with 10 % jitter), each
+ * server of a group with a {@code health_check} gets {@code GET path} on a fresh connection
+ * ({@code Connection: close}); the response head must come within {@code timeout} with the expected
+ * status. The results go to
  * {@link OriginGroup#checked}, which applies the rise and fall counts and logs the transitions.
  *
  * <p>Runs on the given event loops (the workers, or a small group of its own); it never blocks them:
@@ -73,11 +75,33 @@ public final class HealthChecker implements AutoCloseable {
             }
             EventLoop loop = loops.next();
             long every = hc.interval().toNanos();
-            synchronized (c.timers) {
-                c.timers.add(loop.scheduleAtFixedRate(() -> c.round(g, loop), 0, every, TimeUnit.NANOSECONDS));
-            }
+            c.next(g, loop, every, 0);
         }
         return c;
+    }
+
+    /**
+     * Runs a round after {@code delay}, then schedules the next one an interval later, give or take 10 %
+     * (as HAProxy's spread-checks and Envoy's interval jitter), so the checks of many groups and many
+     * Palisade nodes do not hit the origins in lockstep.
+     */
+    private void next(OriginGroup g, EventLoop loop, long every, long delay) {
+        if (closed) {
+            return;
+        }
+        ScheduledFuture<?> t = loop.schedule(() -> {
+            round(g, loop);
+            long jitter = every / 10;
+            long nextDelay = jitter > 0 ? every - jitter + ThreadLocalRandom.current().nextLong(2 * jitter + 1) : every;
+            next(g, loop, every, nextDelay);
+        }, delay, TimeUnit.NANOSECONDS);
+        synchronized (timers) {
+            timers.removeIf(java.util.concurrent.Future::isDone);
+            timers.add(t);
+        }
+        if (closed) {
+            t.cancel(false);
+        }
     }
 
     /**
