@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar palisade.jar <command>}: the entry point. */
 @Command(name = "palisade", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Security-focused edge reverse proxy and web application firewall.",
-        subcommands = {RunCommand.class, CheckCommand.class, CertsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, RulesCommand.class, CertsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -36,7 +36,7 @@ public final class Evaluation {
     private int cookieTotal;
     private String body;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Evaluation(Exchange ex, RuleSet set, long bodyLimit, List<RulesConfig.Exclusion> configured) {
         this.ex = ex;
         this.cache = new List[Math.max(1, set.slots())];

@@ -60,9 +60,11 @@ public final class RuleEngineStage implements RequestStage {
         int score = 0;
         Rule crossed = null;
         List<Rule> all = rules.rules();
+        PhraseIndex index = rules.index();
+        java.util.BitSet phrasesFound = index.isEmpty() ? null : index.passed(ev);
         for (int i = 0; i < all.size(); i++) {
             Rule rule = all.get(i);
-            if (ev.ruleExcluded(rule)) {
+            if ((phrasesFound != null && index.gated(i) && !phrasesFound.get(i)) || ev.ruleExcluded(rule)) {
                 continue;
             }
             Match m = rule.when().eval(ev, rule);

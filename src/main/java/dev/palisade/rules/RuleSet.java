@@ -20,6 +20,7 @@ public final class RuleSet {
     private final Map<String, Rule> byId;
     private final int slots;
     private final boolean readsBody;
+    private final PhraseIndex index;
 
     public RuleSet(List<Rule> rules) {
         this.rules = List.copyOf(rules);
@@ -34,6 +35,11 @@ public final class RuleSet {
         this.slots = slotMap.size();
         this.byId = Map.copyOf(ids);
         this.readsBody = body;
+        this.index = new PhraseIndex(this.rules);
+    }
+
+    PhraseIndex index() {
+        return index;
     }
 
     public List<Rule> rules() {

@@ -89,4 +89,18 @@ class CommandsTest {
         Run ok = run("check", "--config", cfg.toString());
         assertEquals(0, ok.code(), ok.err());
     }
+
+    @Test
+    void rulesTestRunsTheCasesInRuleFiles(@TempDir Path dir) throws Exception {
+        Run shipped = run("rules", "test", "rules");
+        assertEquals(0, shipped.code(), shipped.out() + shipped.err());
+        Path bad = dir.resolve("10-x.rules");
+        Files.writeString(bad, "rule 9100 \"admin path\"\n  when path prefix \"/admin\"\n  then block\n"
+                + "  test block: GET /public\n");
+        Run failing = run("rules", "test", bad.toString());
+        assertEquals(1, failing.code(), failing.out());
+        assertTrue(failing.out().contains("10-x.rules:4"), failing.out());
+        Run missing = run("rules", "test", dir.resolve("nope.rules").toString());
+        assertEquals(2, missing.code());
+    }
 }

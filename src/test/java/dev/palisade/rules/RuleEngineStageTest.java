@@ -225,4 +225,37 @@ class RuleEngineStageTest {
             assertInstanceOf(Verdict.Respond.class, run(rules, BLOCK, line), c[0]);
         }
     }
+
+    @Test
+    void phraseIndexSkipsOnlyRulesThatCannotMatch() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            String target = i % 3 == 0 ? "lower(user_agent)" : i % 3 == 1 ? "args" : "any(args, cookies)";
+            text.append("rule p").append(i).append(" \"p\" when ").append(target).append(" contains any [\"k")
+                    .append(i).append("x\", \"z").append(i % 7).append("z\"]");
+            if (i % 5 == 0) {
+                text.append(" and path prefix \"/a\"");
+            }
+            text.append(" then log\n");
+            text.append("rule e").append(i).append(" \"e\" when ").append(i % 2 == 0 ? "path" : "lower(method)")
+                    .append(i % 4 == 0 ? " in [\"/a/b\", \"get\", \"/x" : " equals \"/b").append(i % 9).append("\"")
+                    .append(i % 4 == 0 ? "]" : "").append(" then log\n");
+        }
+        RuleSet set = RuleLoader.parse("t.rules", text.toString());
+        RulesConfig cfg = BLOCK.withExclusions(List.of(new RulesConfig.Exclusion("*", "/a/x", List.of("p10"), List.of())));
+        String[] requests = {
+            "GET /a/b?q=k10x&r=z3z ; User-Agent: K12X-agent", "GET /a/x?q=k10x ; Cookie: c=k11x; d=z5z",
+            "GET /b?q=k15x+k16x+nothing", "GET / ; User-Agent: none", "GET /a?q=z0zz1zz2zz3zz4zz5zz6z",
+        };
+        for (String r : requests) {
+            Exchange ex = TestRequest.parse(r).exchange();
+            new RuleEngineStage(set, cfg).onRequest(ex);
+            List<String> viaStage = ex.attrs().getOrDefault(RuleEngineStage.HITS, List.of()).stream()
+                    .map(RuleHit::ruleId).toList();
+            List<String> oneByOne = set.rules().stream()
+                    .filter(rule -> set.match(rule, TestRequest.parse(r).exchange(), cfg) != null)
+                    .map(Rule::id).toList();
+            assertEquals(oneByOne, viaStage, r);
+        }
+    }
 }

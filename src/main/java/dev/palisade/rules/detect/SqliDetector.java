@@ -84,7 +84,7 @@ public final class SqliDetector {
 
     /** Judges {@code value} as it is; {@link #reason} also tries it as form-encoded ('+' for a space). */
     private static String once(String value) {
-        if (value == null || value.length() < 2) {
+        if (value == null || value.length() < 2 || plain(value)) {
             return null;
         }
         String r = judge(SqlLexer.tokens(value, (char) 0), false);
@@ -98,6 +98,30 @@ public final class SqliDetector {
             r = judge(SqlLexer.tokens(value.replace('`', '\''), '\''), true);
         }
         return r;
+    }
+
+    /**
+     * Every shape judged below needs a quote, an operator (a symbol, or a word operator such as BETWEEN or
+     * LIKE), a parenthesis, a comment, ';' or '@', except UNION SELECT; a value with none of those cannot
+     * be an injection, which spares the tokenizer for most ordinary values.
+     */
+    private static final String[] PLAIN_BREAKERS = {"union", "between", "like", "regexp", "rlike", "sounds", "glob",
+        " is ", " in ", "waitfor", "select"};
+
+    private static boolean plain(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if ("'\"`;()=<>|&#/*@!~^%+-".indexOf(c) >= 0 || c > 0x7e) {
+                return false;
+            }
+        }
+        String l = v.toLowerCase(java.util.Locale.ROOT);
+        for (String w : PLAIN_BREAKERS) {
+            if (l.contains(w)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String judge(List<Tok> t, boolean quoted) {
@@ -183,7 +207,6 @@ public final class SqliDetector {
         }
         Tok next = k < t.size() ? t.get(k) : null;
         boolean cmp = next != null && compare(next);
-        boolean ends = next == null || next.type() == Type.COMMENT || next.type() == Type.SEMI;
         switch (v.type()) {
             case NUM:
                 if (afterBreak) {

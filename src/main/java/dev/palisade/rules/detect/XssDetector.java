@@ -69,7 +69,7 @@ public final class XssDetector {
 
     /** Judges {@code s} as it is; {@link #reason} also tries it as form-encoded ('+' for a space). */
     private static String once(String s) {
-        if (s == null || s.length() < 3) {
+        if (s == null || s.length() < 3 || plain(s)) {
             return null;
         }
         String r = tags(s);
@@ -86,6 +86,17 @@ public final class XssDetector {
             r = template(s);
         }
         return r;
+    }
+
+    /** Every context judged here needs one of these characters; a value without any is plain text. */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '<' || c == ':' || c == '=' || c == '(' || c == '`' || c == '{' || c == '\'' || c == '"') {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- HTML tags
@@ -247,11 +258,15 @@ public final class XssDetector {
         int n = s.length();
         int i = s.indexOf("on");
         while (i >= 0) {
+            if (i > 0 && (isAsciiLetter(s.charAt(i - 1)) || Character.isDigit(s.charAt(i - 1)))) {
+                i = s.indexOf("on", i + 1);
+                continue;
+            }
             int k = i + 2;
             while (k < n && isAsciiLetter(s.charAt(k))) {
                 k++;
             }
-            if (k - i >= 5 && (i == 0 || !isAsciiLetter(s.charAt(i - 1)) && !Character.isDigit(s.charAt(i - 1)))) {
+            if (k - i >= 5) {
                 int e = k;
                 while (e < n && isTagSpace(s.charAt(e))) {
                     e++;
@@ -269,7 +284,7 @@ public final class XssDetector {
                     }
                 }
             }
-            i = s.indexOf("on", i + 2);
+            i = s.indexOf("on", Math.max(i + 2, k));
         }
         return styleBreak(s);
     }
@@ -339,7 +354,7 @@ public final class XssDetector {
                 continue;
             }
             int idStart = j;
-            while (j < n && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_' || s.charAt(j) == '$'
+            while (j < n && j - idStart < 200 && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_' || s.charAt(j) == '$'
                     || s.charAt(j) == '.' || s.charAt(j) == '[' || s.charAt(j) == ']'
                     || (s.charAt(j) == '"' || s.charAt(j) == '\'' || s.charAt(j) == '`') && j > idStart
                     && s.charAt(j - 1) == '[')) {

@@ -10,6 +10,11 @@ final class Contains implements Operator {
     }
 
     @Override
+    public java.util.List<String> requiredPhrases() {
+        return needle.isEmpty() ? null : java.util.List.of(needle);
+    }
+
+    @Override
     public boolean test(String value) {
         return value.contains(needle);
     }

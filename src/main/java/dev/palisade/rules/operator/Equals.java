@@ -10,6 +10,11 @@ final class Equals implements Operator {
     }
 
     @Override
+    public java.util.Set<String> requiredValues() {
+        return java.util.Set.of(expected);
+    }
+
+    @Override
     public boolean test(String value) {
         return expected.equals(value);
     }

@@ -13,6 +13,11 @@ final class InSet implements Operator {
     }
 
     @Override
+    public Set<String> requiredValues() {
+        return items;
+    }
+
+    @Override
     public boolean test(String value) {
         return items.contains(value);
     }

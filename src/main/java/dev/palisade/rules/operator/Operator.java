@@ -8,6 +8,22 @@ public interface Operator {
 
     boolean test(String value);
 
+    /**
+     * Phrases one of which must occur in a value for this operator to pass it, or null when there is no
+     * such list. The rule set uses them to index many phrase rules into one automaton per target.
+     */
+    default java.util.List<String> requiredPhrases() {
+        return null;
+    }
+
+    /**
+     * Values one of which a value must equal exactly for this operator to pass it, or null. The rule set
+     * uses them to index literal rules by target.
+     */
+    default java.util.Set<String> requiredValues() {
+        return null;
+    }
+
     /** True for {@code exists}, which asks whether a field has any value rather than testing one. */
     default boolean presence() {
         return false;

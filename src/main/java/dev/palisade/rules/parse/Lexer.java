@@ -2,8 +2,9 @@ package dev.palisade.rules.parse;
 
 /**
  * Splits a rule file into tokens on demand. Words are {@code [A-Za-z_][A-Za-z0-9_.-]*}, numbers are
- * digits, strings are double-quoted (where backslash-quote is the only escape and every other
- * backslash is kept as written, so regular expressions read exactly as RE2 expects them) or single-quoted (raw). A '#' starts a
+ * digits, strings are double-quoted (where backslash-quote, \\n, \\r, \\t and \\0 are escapes, a doubled
+ * backslash stays doubled and every other backslash is kept as written, so regular expressions read
+ * exactly as RE2 expects them) or single-quoted (raw). A '#' starts a
  * comment to the end of the line. The parser reads a test case's request as the raw rest of its line.
  */
 final class Lexer {
@@ -147,10 +148,22 @@ final class Lexer {
                 pos++;
                 return new Token(Token.Type.STRING, sb.toString(), startLine, col, lineStart + col - 1);
             }
-            if (quote == '"' && c == '\\' && pos + 1 < src.length() && src.charAt(pos + 1) == '"') {
-                sb.append(src.charAt(pos + 1));
-                pos += 2;
-                continue;
+            if (quote == '"' && c == '\\' && pos + 1 < src.length()) {
+                char e = src.charAt(pos + 1);
+                String rep = switch (e) {
+                    case '"' -> "\"";
+                    case 'n' -> "\n";
+                    case 'r' -> "\r";
+                    case 't' -> "\t";
+                    case '0' -> pos + 2 < src.length() && Character.isDigit(src.charAt(pos + 2)) ? null : "\0";
+                    case '\\' -> "\\\\";
+                    default -> null;
+                };
+                if (rep != null) {
+                    sb.append(rep);
+                    pos += 2;
+                    continue;
+                }
             }
             sb.append(c);
             pos++;
