@@ -1,14 +1,17 @@
 package dev.palisade.balance;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Bounds retries so they cannot multiply the load on a group that is already failing (Finagle's and
  * Envoy's retry budget): over the last ten seconds, retries may add at most {@code percent} of the
  * requests, plus {@code minPerSecond} per second so a quiet group can still retry.
  *
- * <p>Ten one-second buckets of counters, reused as time moves on. Check and count are not one atomic
- * step, so concurrent retries can overshoot the budget by a few; no lock is taken.
+ * <p>Ten one-second buckets of counters, reused as time moves on. Every request counts into a
+ * {@link LongAdder} (no contended cache line on the request path); retries are rare and use a plain
+ * atomic. Check and count are not one atomic step, so concurrent retries can overshoot the budget by a
+ * few, and a count racing a bucket's reuse can be lost; no lock is taken.
  */
 final class RetryBudget {
 
@@ -18,7 +21,7 @@ final class RetryBudget {
     private final int percent;
     private final int minPerSecond;
     private final AtomicLongArray epochs = new AtomicLongArray(BUCKETS);
-    private final AtomicLongArray requests = new AtomicLongArray(BUCKETS);
+    private final LongAdder[] requests = new LongAdder[BUCKETS];
     private final AtomicLongArray retries = new AtomicLongArray(BUCKETS);
 
     RetryBudget(int percent, int minPerSecond) {
@@ -26,12 +29,13 @@ final class RetryBudget {
         this.minPerSecond = minPerSecond;
         for (int i = 0; i < BUCKETS; i++) {
             epochs.set(i, Long.MIN_VALUE);
+            requests[i] = new LongAdder();
         }
     }
 
     /** Counts a first attempt. */
     void onRequest(long now) {
-        requests.incrementAndGet(bucket(now));
+        requests[bucket(now)].increment();
     }
 
     /** Takes one retry from the budget; false when it is spent. */
@@ -43,7 +47,7 @@ final class RetryBudget {
         for (int i = 0; i < BUCKETS; i++) {
             long e = epochs.get(i);
             if (e != Long.MIN_VALUE && epoch - e < BUCKETS) {
-                req += requests.get(i);
+                req += requests[i].sum();
                 ret += retries.get(i);
             }
         }
@@ -61,7 +65,7 @@ final class RetryBudget {
         int i = (int) Math.floorMod(epoch, (long) BUCKETS);
         long e = epochs.get(i);
         if (e != epoch && epochs.compareAndSet(i, e, epoch)) {
-            requests.set(i, 0);
+            requests[i].reset();
             retries.set(i, 0);
         }
         return i;
