@@ -24,7 +24,7 @@ import dev.palisade.rules.transform.Transform;
 import dev.palisade.rules.transform.Transforms;
 
 /**
- * Parses one rule file (grammar in docs/rule-language.md). Problems are collected, each with file,
+ * Parses one rule file (grammar in README.md, "Rule language"). Problems are collected, each with file,
  * line and column: a syntax error abandons the rule it is in and parsing resumes at the next
  * {@code rule}; an unknown transform, a bad regex or a missing list file is recorded and the rest of
  * the rule is still checked, so one run reports everything.
