@@ -5,12 +5,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import dev.palisade.config.OriginGroupConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.config.RouteConfig;
 
-/** Finds the route, and with it the origin group, for a request's host and path. Immutable. */
+/**
+ * Finds the route, and with it the origin group, for a request's host and path. The routes are
+ * immutable; the groups carry the live balancing state, which a reload hands over from the previous
+ * router so servers do not forget that they are down or ejected.
+ */
 public final class Router {
 
     /** A matched route and the group it sends to. */
@@ -20,9 +25,19 @@ public final class Router {
     private final Map<String, OriginGroup> groups;
 
     public Router(PalisadeConfig config) {
+        this(config, null, System::nanoTime);
+    }
+
+    /** A router for a reload: groups of the same name take over the state of {@code previous}'s. */
+    public Router(PalisadeConfig config, Router previous) {
+        this(config, previous, System::nanoTime);
+    }
+
+    public Router(PalisadeConfig config, Router previous, LongSupplier clock) {
         Map<String, OriginGroup> g = new LinkedHashMap<>();
         for (OriginGroupConfig c : config.origins().values()) {
-            g.put(c.name(), new OriginGroup(c));
+            OriginGroup old = previous == null ? null : previous.groups.get(c.name());
+            g.put(c.name(), new OriginGroup(c, old, clock));
         }
         List<Match> r = new ArrayList<>();
         for (RouteConfig rc : config.effectiveRoutes()) {
@@ -34,6 +49,15 @@ public final class Router {
 
     public Map<String, OriginGroup> groups() {
         return groups;
+    }
+
+    /** Every group's state, for logs, metrics and the dashboard. */
+    public List<GroupSnapshot> snapshot() {
+        List<GroupSnapshot> out = new ArrayList<>();
+        for (OriginGroup g : groups.values()) {
+            out.add(g.snapshot());
+        }
+        return out;
     }
 
     /** The first route matching {@code hostHeader} (port removed, case folded) and {@code path}, or null. */
