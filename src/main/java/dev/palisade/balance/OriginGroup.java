@@ -136,18 +136,6 @@ public final class OriginGroup {
         return commit(m.origins[least], null, now);
     }
 
-    /**
-     * The address only, for callers not yet reporting outcomes: the attempt is ended at once, so it
-     * feeds no counter, and a refusal falls back to the first server.
-     *
-     * @deprecated use {@link #select(Exchange)} and report through the {@link Pick}
-     */
-    @Deprecated
-    public HostPort pick(Exchange ex) {
-        Pick p = select(ex);
-        if (p.refused()) {
-            return members.origins()[0].address();
-        }
         p.end();
         return p.server();
     }

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.palisade.balance.Pick;
 import dev.palisade.balance.Router;
 import dev.palisade.config.ForwardingConfig;
 import dev.palisade.config.ListenerConfig;
@@ -209,6 +210,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             reject(404, "no route for host '" + head.host() + "'", "router");
             return;
         }
+        Pick pick = match.group().select(ex);
+        if (pick.refused()) {
+            reject(503, pick.refusal(), "balance");
+            return;
+        }
 
         boolean websocket = !http10 && Framing.isWebSocketUpgrade(req.method().name(), headers);
         // a body of unknown length (chunked on HTTP/1.1, DATA frames without content-length on HTTP/2)
@@ -240,7 +246,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             side.answeringHead(false);
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        call.start(match.group().pick(ex));
+        call.start(pick);
     }
 
     /** The body prefix is complete: the stages see it, then the held pieces go on to the origin. */

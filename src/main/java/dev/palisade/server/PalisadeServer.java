@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.palisade.balance.GroupSnapshot;
 import dev.palisade.balance.Router;
+import dev.palisade.forward.OriginServices;
 import dev.palisade.config.ConfigException;
 import dev.palisade.config.ConfigLoader;
 import dev.palisade.config.ConfigProblem;
@@ -68,6 +70,7 @@ public final class PalisadeServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ServerState state;
     private final AtomicReference<Generation> current = new AtomicReference<>();
+    private final AtomicReference<OriginServices> originServices = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
     private volatile AdminServer admin;
     private EdgeComponents components;
@@ -173,7 +176,13 @@ public final class PalisadeServer implements AutoCloseable {
         Map<String, GroupHeaders> groupHeaders = new HashMap<>();
         config.origins().forEach((name, group) -> groupHeaders.put(name, GroupHeaders.of(group)));
         ProxyFlow flow = new ProxyFlow(request, upstream, response, logStages);
-        return new Generation(config, flow, new Router(config), ErrorPages.of(config.headers())::page,
+        Generation previous = current.get();
+        Router router = new Router(config, previous == null ? null : previous.router());
+        OriginServices old = originServices.getAndSet(OriginServices.start(router, workers));
+        if (old != null) {
+            old.close();
+        }
+        return new Generation(config, flow, router, ErrorPages.of(config.headers())::page,
                 config.headers().server(), Map.copyOf(groupHeaders),
                 rules.readsBody() && !config.rules().mode().equals("off") ? config.rules().bodyLimit() : 0);
     }
@@ -259,6 +268,11 @@ public final class PalisadeServer implements AutoCloseable {
         return admin;
     }
 
+    /** The state of every origin group and server, for logs, metrics and the dashboard. */
+    public List<GroupSnapshot> originState() {
+        return current.get().router().snapshot();
+    }
+
     public PalisadeConfig config() {
         return current.get().config();
     }
@@ -304,6 +318,10 @@ public final class PalisadeServer implements AutoCloseable {
         state.clients().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         if (components != null) {
             components.close();
+        }
+        OriginServices services = originServices.getAndSet(null);
+        if (services != null) {
+            services.close();
         }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -7,7 +7,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.palisade.balance.FailureKind;
 import dev.palisade.balance.OriginGroup;
+import dev.palisade.balance.Pick;
 import dev.palisade.config.HostPort;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.forward.OriginListener;
@@ -55,6 +57,7 @@ final class ProxyCall implements OriginListener {
     private final PalisadeConfig config;
 
     private HostPort origin;
+    private Pick pick;
     private Channel originChannel;
     private boolean reused;
     private boolean retried;
@@ -98,8 +101,10 @@ final class ProxyCall implements OriginListener {
         return requestComplete;
     }
 
-    /** Starts with the origin the balancer chose. */
-    void start(HostPort chosen) {
+    /** Starts with the attempt the balancer chose (never a refused one). */
+    void start(Pick chosenPick) {
+        pick = chosenPick;
+        HostPort chosen = chosenPick.server();
         origin = chosen;
         ex.origin(chosen.toString());
         Channel idle = OriginPool.current().pollIdle(chosen);
@@ -115,7 +120,8 @@ final class ProxyCall implements OriginListener {
     private void connect() {
         reused = false;
         ChannelFuture f = OriginPool.current().connect(ctx.channel().eventLoop(), origin, this,
-                config.timeouts().connect(), config.timeouts().originIdle(), config.limits().maxHeaderSize() * 2);
+                group.config().timeouts().connectOr(config.timeouts().connect()),
+                group.config().timeouts().idleOr(config.timeouts().originIdle()), config.limits().maxHeaderSize() * 2);
         originChannel = f.channel();
         f.addListener((ChannelFutureListener) cf -> {
             if (finished) {
@@ -159,13 +165,14 @@ final class ProxyCall implements OriginListener {
     }
 
     private void armResponseTimer() {
-        long nanos = config.timeouts().responseHeader().toNanos();
+        java.time.Duration limit = group.config().timeouts().responseHeaderOr(config.timeouts().responseHeader());
+        long nanos = limit.toNanos();
         responseTimer = ctx.executor().schedule(() -> {
             responseTimer = null;
             if (!responseStarted && !finished) {
                 dropOrigin();
                 failBeforeResponse(new EdgeException(ErrorKind.ORIGIN_TIMEOUT, "no response head from " + origin
-                        + " within " + config.timeouts().responseHeader()));
+                        + " within " + limit));
             }
         }, nanos, TimeUnit.NANOSECONDS);
     }
@@ -229,6 +236,7 @@ final class ProxyCall implements OriginListener {
     public void onResponseHead(HttpResponse head) {
         cancelResponseTimer();
         status = head.status().code();
+        pick.done(status);
         HttpHeaders h = head.headers();
         if (status == 101) {
             if (!websocket || !"websocket".equalsIgnoreCase(h.get(HttpHeaderNames.UPGRADE))) {
@@ -374,6 +382,22 @@ final class ProxyCall implements OriginListener {
         if (finished) {
             return;
         }
+        pick.failed(FailureKind.of(e.kind(), headWritten));
+        // nothing reached the client yet; the request can be sent again when no byte of it went out,
+        // or when it has no body
+        if (!responseStarted && (!headWritten || requestComplete && pendingIsReplayable())) {
+            Pick next = group.retry(ex, pick);
+            if (next != null) {
+                log.debug("request {}: {} failed ({}), retrying on {}", ex.requestId(), origin, e.kind(), next.server());
+                cancelResponseTimer();
+                originChannel = null;
+                headWritten = false;
+                requestBodySent = false;
+                retried = false;
+                start(next);
+                return;
+            }
+        }
         client.originFailed(this, e);
     }
 
@@ -384,6 +408,9 @@ final class ProxyCall implements OriginListener {
         }
         finished = true;
         cancelResponseTimer();
+        if (pick != null) {
+            pick.end();
+        }
         if (pending != null) {
             HttpContent c;
             while ((c = pending.poll()) != null) {

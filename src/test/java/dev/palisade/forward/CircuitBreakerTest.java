@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,7 +24,6 @@ import dev.palisade.testing.TestOrigin;
  * Full stack: an origin that never answers, with a cap of 10 pending requests; the eleventh request is
  * refused with 503 at once instead of queueing behind the stuck ones.
  */
-@Disabled("needs the issue 7 wiring in server/ProxyCall and ClientHandler")
 @Timeout(30)
 class CircuitBreakerTest {
 

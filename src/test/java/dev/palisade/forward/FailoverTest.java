@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,6 @@ import dev.palisade.server.PalisadeServer;
  * revived. Needs the balancer wired into ProxyCall and ClientHandler (select, done/failed/end, retry) and
  * OriginServices started by PalisadeServer.
  */
-@Disabled("needs the issue 7 wiring in server/ProxyCall, ClientHandler and PalisadeServer")
 @Timeout(60)
 class FailoverTest {
 
