@@ -136,10 +136,6 @@ public final class OriginGroup {
         return commit(m.origins[least], null, now);
     }
 
-        p.end();
-        return p.server();
-    }
-
     /**
      * The next attempt after {@code previous} failed (after {@link Pick#failed}), on a server not tried
      * yet for this request, or null when the request must not be retried: attempts used up, the method
