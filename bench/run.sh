@@ -143,7 +143,11 @@ scenario_title() {
 }
 
 run_wrk() { # scenario port seconds outfile
-    local args=(-t"$THREADS" -c"$CONNECTIONS" -d"${3}s" --timeout 5s -s "$BENCH_DIR/report.lua")
+    # every target gets the same browser-like request: a request without User-Agent is itself anomalous
+    # to a firewall (scored and logged), which is not the normal traffic these scenarios model
+    local args=(-t"$THREADS" -c"$CONNECTIONS" -d"${3}s" --timeout 5s -s "$BENCH_DIR/report.lua"
+        -H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'
+        -H 'Accept: text/html,application/xhtml+xml,*/*;q=0.8' -H 'Accept-Language: en-US,en;q=0.5')
     [[ $1 == close ]] && args+=(-H 'Connection: close')
     timeout $(($3 + 30)) "$WRK" "${args[@]}" "http://127.0.0.1:$2$(scenario_path "$1")" >"$4" 2>&1
 }

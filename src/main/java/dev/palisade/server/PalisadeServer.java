@@ -210,9 +210,14 @@ public final class PalisadeServer implements AutoCloseable {
         if (hits == null) {
             return List.of();
         }
+        // score contributions are events only when they added up to a refusal; below the threshold they
+        // are the normal background of odd-but-harmless requests and would flood the security log
+        boolean refused = ex.attrs().get(ProxyFlow.DECIDED_BY) != null;
         List<SecurityEvent> out = new ArrayList<>(hits.size());
         for (RuleHit h : hits) {
-            out.add(new SecurityEvent(h.action(), h.ruleId(), h.message(), h.field(), h.value()));
+            if (refused || !h.action().equals("score")) {
+                out.add(new SecurityEvent(h.action(), h.ruleId(), h.message(), h.field(), h.value()));
+            }
         }
         return out;
     }
