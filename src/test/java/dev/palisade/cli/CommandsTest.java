@@ -103,4 +103,10 @@ class CommandsTest {
         Run missing = run("rules", "test", dir.resolve("nope.rules").toString());
         assertEquals(2, missing.code());
     }
+
+    @Test
+    void theShippedExampleConfigPassesCheck() {
+        Run r = run("check", "--config", "palisade.example.yaml");
+        assertEquals(0, r.code(), r.err());
+    }
 }
