@@ -117,6 +117,7 @@ public final class PalisadeServer implements AutoCloseable {
             }
             s.bindAll(config, components);
             components.watchCertificates();
+            s.boss.scheduleAtFixedRate(s::publishOriginState, 1, 1, TimeUnit.SECONDS);
             LogSetup.apply(config.log());
             Metrics.global().activeBans(() -> s.components.guard() == null ? 0 : s.components.guard().bans().size());
             if (config.admin().enabled()) {
@@ -271,6 +272,20 @@ public final class PalisadeServer implements AutoCloseable {
     /** The admin listener, or null when {@code admin.enabled} is false. */
     public AdminServer admin() {
         return admin;
+    }
+
+    /** Once a second: each origin server's health into the metrics, where /readyz and the dashboard read it. */
+    private void publishOriginState() {
+        try {
+            for (GroupSnapshot g : originState()) {
+                for (GroupSnapshot.Server srv : g.servers()) {
+                    boolean up = !srv.state().equals("down") && !srv.state().equals("ejected");
+                    Metrics.global().originHealth(g.name(), srv.address(), up);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("origin state not published: {}", e.toString());
+        }
     }
 
     /** The state of every origin group and server, for logs, metrics and the dashboard. */

@@ -14,6 +14,7 @@ import dev.palisade.config.HostPort;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.forward.OriginListener;
 import dev.palisade.forward.OriginPool;
+import dev.palisade.observe.Metrics;
 import dev.palisade.pipeline.EdgeException;
 import dev.palisade.pipeline.ErrorKind;
 import dev.palisade.pipeline.Exchange;
@@ -389,6 +390,7 @@ final class ProxyCall implements OriginListener {
             Pick next = group.retry(ex, pick);
             if (next != null) {
                 log.debug("request {}: {} failed ({}), retrying on {}", ex.requestId(), origin, e.kind(), next.server());
+                Metrics.global().originRetry(group.name());
                 cancelResponseTimer();
                 originChannel = null;
                 headWritten = false;
