@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import dev.palisade.config.Cidr;
 import dev.palisade.pipeline.ClientInfo;
 import dev.palisade.pipeline.Exchange;
+import dev.palisade.pipeline.ListHeaders;
 import dev.palisade.pipeline.RequestHead;
 
 /**
@@ -22,13 +23,13 @@ public final class TestRequest {
     private final String method;
     private final String target;
     private final String version;
-    private final SimpleHeaders headers;
+    private final ListHeaders headers;
     private final byte[] body;
     private final String client;
     private final String tls;
     private final String sni;
 
-    private TestRequest(String text, String method, String target, String version, SimpleHeaders headers, byte[] body,
+    private TestRequest(String text, String method, String target, String version, ListHeaders headers, byte[] body,
                         String client, String tls, String sni) {
         this.text = text;
         this.method = method;
@@ -52,7 +53,7 @@ public final class TestRequest {
         if (first.length > 3) {
             throw new IllegalArgumentException("test request target has a space (expected: percent-encode it as %20)");
         }
-        SimpleHeaders h = new SimpleHeaders();
+        ListHeaders h = new ListHeaders();
         boolean hostGiven = false;
         boolean noHost = false;
         boolean ctGiven = false;

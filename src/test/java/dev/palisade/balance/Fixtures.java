@@ -5,9 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -16,7 +14,7 @@ import dev.palisade.config.HostPort;
 import dev.palisade.config.OriginGroupConfig;
 import dev.palisade.pipeline.ClientInfo;
 import dev.palisade.pipeline.Exchange;
-import dev.palisade.pipeline.Headers;
+import dev.palisade.pipeline.ListHeaders;
 import dev.palisade.pipeline.RequestHead;
 
 /** Groups, exchanges and a clock for the balancer's unit tests. */
@@ -61,7 +59,9 @@ final class Fixtures {
 
     static Exchange exchange(String method, String clientIp, List<Map.Entry<String, String>> headers) {
         try {
-            RequestHead head = RequestHead.of(method, "/", "HTTP/1.1", new ListHeaders(headers));
+            ListHeaders h = new ListHeaders();
+            headers.forEach(e -> h.add(e.getKey(), e.getValue()));
+            RequestHead head = RequestHead.of(method, "/", "HTTP/1.1", h);
             return new Exchange("req", head, new ClientInfo(InetAddress.getByName(clientIp), 1234, "http", "", ""), 0);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
@@ -88,43 +88,5 @@ final class Fixtures {
             p.end();
         }
         return counts;
-    }
-
-    private record ListHeaders(List<Map.Entry<String, String>> list) implements Headers {
-        @Override
-        public String get(String name) {
-            for (Map.Entry<String, String> e : list) {
-                if (e.getKey().equalsIgnoreCase(name)) {
-                    return e.getValue();
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public List<String> getAll(String name) {
-            List<String> out = new ArrayList<>();
-            for (Map.Entry<String, String> e : list) {
-                if (e.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
-                    out.add(e.getValue());
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public boolean contains(String name) {
-            return get(name) != null;
-        }
-
-        @Override
-        public int size() {
-            return list.size();
-        }
-
-        @Override
-        public Iterator<Map.Entry<String, String>> iterator() {
-            return list.iterator();
-        }
     }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.palisade.config.Cidr;
 import dev.palisade.config.ForwardingConfig;
-import dev.palisade.guard.TestHeaders;
+import dev.palisade.pipeline.ListHeaders;
 
 class ClientAddressTest {
 
@@ -22,14 +22,14 @@ class ClientAddressTest {
     }
 
     private static String resolve(String peer, String... headers) throws Exception {
-        return ClientAddress.resolve(ip(peer), TestHeaders.of(headers), TRUST).getHostAddress();
+        return ClientAddress.resolve(ip(peer), ListHeaders.of(headers), TRUST).getHostAddress();
     }
 
     @Test
     void untrustedPeerIsTheClientWhateverItSends() throws Exception {
         assertEquals("198.51.100.7", resolve("198.51.100.7", "X-Forwarded-For", "1.2.3.4"));
         assertEquals("198.51.100.7", resolve("198.51.100.7", "Forwarded", "for=1.2.3.4"));
-        assertEquals("198.51.100.7", ClientAddress.resolve(ip("198.51.100.7"), TestHeaders.of("X-Forwarded-For", "1.2.3.4"),
+        assertEquals("198.51.100.7", ClientAddress.resolve(ip("198.51.100.7"), ListHeaders.of("X-Forwarded-For", "1.2.3.4"),
                 ForwardingConfig.DEFAULTS).getHostAddress());
     }
 
@@ -83,13 +83,13 @@ class ClientAddressTest {
     @Test
     void channelFormUsesTheProxyProtocolAddressThenTrustedHeaders() throws Exception {
         dev.palisade.guard.PeerChannel direct = dev.palisade.guard.PeerChannel.from("198.51.100.7");
-        java.net.InetSocketAddress a = ClientAddress.resolve(direct, TestHeaders.of("X-Forwarded-For", "1.2.3.4"), TRUST);
+        java.net.InetSocketAddress a = ClientAddress.resolve(direct, ListHeaders.of("X-Forwarded-For", "1.2.3.4"), TRUST);
         assertEquals("198.51.100.7", a.getAddress().getHostAddress());
         assertEquals(40000, a.getPort());
 
         dev.palisade.guard.PeerChannel viaBalancer = dev.palisade.guard.PeerChannel.from("192.0.2.50");
         viaBalancer.attr(ClientAddress.KEY).set(new java.net.InetSocketAddress(ip("10.0.0.3"), 5555));
-        java.net.InetSocketAddress b = ClientAddress.resolve(viaBalancer, TestHeaders.of("X-Forwarded-For", "203.0.113.5"), TRUST);
+        java.net.InetSocketAddress b = ClientAddress.resolve(viaBalancer, ListHeaders.of("X-Forwarded-For", "203.0.113.5"), TRUST);
         assertEquals("203.0.113.5", b.getAddress().getHostAddress(), "the PROXY address is a trusted proxy here");
         assertEquals(0, b.getPort());
         direct.finishAndReleaseAll();

@@ -18,7 +18,7 @@ import dev.palisade.config.GuardConfig.Limit;
 import dev.palisade.config.GuardConfig.RateLimitPolicy;
 import dev.palisade.guard.FakeTicker;
 import dev.palisade.guard.GuardAttrs;
-import dev.palisade.guard.TestHeaders;
+import dev.palisade.pipeline.ListHeaders;
 import dev.palisade.guard.flood.BanCheckStage;
 import dev.palisade.guard.flood.BanList;
 import dev.palisade.pipeline.ClientInfo;
@@ -50,7 +50,7 @@ class RateLimitStageTest {
     }
 
     private static Exchange ex(String ip, String method, String target, String... headers) throws Exception {
-        RequestHead head = RequestHead.of(method, target, "HTTP/1.1", TestHeaders.of(headers));
+        RequestHead head = RequestHead.of(method, target, "HTTP/1.1", ListHeaders.of(headers));
         return new Exchange("r1", head, new ClientInfo(InetAddress.getByName(ip), 1234, "http", "", ""), 0);
     }
 

@@ -1,4 +1,4 @@
-package dev.palisade.rules;
+package dev.palisade.pipeline;
 
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -6,14 +6,25 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-import dev.palisade.pipeline.Headers;
 
-/** A plain list of header fields, for requests built from rule test cases and corpora. */
-public final class SimpleHeaders implements Headers {
+/** A plain list of header fields in order, names compared case-insensitively: requests built in code (rule test cases, corpora, tests). */
+public final class ListHeaders implements Headers {
 
     private final List<Map.Entry<String, String>> fields = new ArrayList<>();
 
-    public SimpleHeaders add(String name, String value) {
+    /** Headers from name, value, name, value, ... */
+    public static ListHeaders of(String... nameValue) {
+        if (nameValue.length % 2 != 0) {
+            throw new IllegalArgumentException("of: an odd number of strings (expected: name, value pairs)");
+        }
+        ListHeaders h = new ListHeaders();
+        for (int i = 0; i < nameValue.length; i += 2) {
+            h.add(nameValue[i], nameValue[i + 1]);
+        }
+        return h;
+    }
+
+    public ListHeaders add(String name, String value) {
         fields.add(new AbstractMap.SimpleImmutableEntry<>(name, value));
         return this;
     }
