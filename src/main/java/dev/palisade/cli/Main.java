@@ -1,5 +1,6 @@
 package dev.palisade.cli;
 
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +12,10 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // sampling allocations for leaks costs on every request; the test suite runs it at PARANOID
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         int code = commandLine().execute(args);
         if (code != 0 || args.length == 0 || !args[0].equals("run")) {
             System.exit(code);

@@ -34,9 +34,9 @@ import io.netty.util.concurrent.ScheduledFuture;
  * {@code chunked}, a chunk size that overflows, a missing or repeated Host. Trailer fields are read and
  * dropped. The request forwarded is re-framed by the proxy, so the origin sees one form only.
  *
- * <p>After a complete request the decoder pauses (and stops reading from the socket) until the handler
- * calls {@link #resume()} once the response is written, so pipelined requests are answered in order and
- * never pile up in memory. It also owns the connection's two timers: the header deadline (the whole head
+ * <p>After a complete request the decoder pauses until the handler calls {@link #resume()} once the
+ * response is written, so pipelined requests are answered in order; bytes that arrive meanwhile wait in
+ * the buffer, and past one request head's worth the socket is not read any more, so they never pile up. It also owns the connection's two timers: the header deadline (the whole head
  * must arrive within that time of its first byte, however slowly it trickles) and the keep-alive idle
  * timeout.
  */
@@ -109,7 +109,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         idleSince = now;
         ByteBuf pending = internalBuffer();
         headStart = pending.isReadable() ? now : 0;
-        ctx.channel().config().setAutoRead(true);
+        readOn();
         if (pending.isReadable()) {
             decodePending();
         }
@@ -131,7 +131,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         if (timer != null) {
             timer.cancel(false);
         }
-        ctx.channel().config().setAutoRead(true);
+        readOn();
         if (internalBuffer().isReadable()) {
             decodePending();
         }
@@ -143,6 +143,9 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             case HEAD:
                 if (!paused) {
                     decodeHead(in, out);
+                } else if (in.readableBytes() > maxRequestLine + maxHeaderSize) {
+                    // pipelined requests pile up while the current one is answered: stop reading until then
+                    ctx.channel().config().setAutoRead(false);
                 }
                 break;
             case FIXED:
@@ -556,10 +559,21 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /**
+     * The request is complete. Reading goes on (a client that closes is noticed, and toggling the socket's
+     * read interest costs two system calls per request); what arrives meanwhile is buffered, not decoded,
+     * and reading stops only when more than one request head's worth piles up.
+     */
     private void messageDone() {
         state = State.HEAD;
         paused = true;
-        ctx.channel().config().setAutoRead(false);
+    }
+
+    /** Reading back on, if back-pressure or a pipelining client had turned it off. */
+    private void readOn() {
+        if (!ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     private void fail(ByteBuf in, List<Object> out, ErrorKind kind, String detail) {
