@@ -195,4 +195,22 @@ class StrictRequestDecoderTest {
         r.release();
         ch.finishAndReleaseAll();
     }
+
+    @Test
+    void stopsReadingOnlyWhenPipelinedBytesPileUp() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n", StandardCharsets.ISO_8859_1));
+        FullHttpRequest one = ch.readInbound();
+        assertTrue(ch.config().isAutoRead(), "an answer pending does not stop reading by itself");
+        ch.writeInbound(Unpooled.copiedBuffer("GET /2 HTTP/1.1\r\nHost: a\r\nX-Pad: " + "p".repeat(30000) + "\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        assertFalse(ch.config().isAutoRead(), "more than a head's worth waiting: stop reading");
+        assertNull(ch.readInbound());
+        ch.pipeline().get(StrictRequestDecoder.class).resume();
+        assertTrue(ch.config().isAutoRead());
+        Object two = ch.readInbound();
+        assertInstanceOf(DecodeFailure.class, two, "the waiting head is then decoded (and is too large)");
+        one.release();
+        ch.finishAndReleaseAll();
+    }
 }
