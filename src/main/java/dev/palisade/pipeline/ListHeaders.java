@@ -6,9 +6,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-
-/** A plain list of header fields in order, names compared case-insensitively: requests built in code (rule test cases, corpora, tests). */
-public final class ListHeaders implements Headers {
+/**
+ * A plain list of header fields in order, names compared case-insensitively: headers built in code (rule
+ * test cases, corpora, tests). Not thread-safe.
+ */
+public class ListHeaders implements MutableHeaders {
 
     private final List<Map.Entry<String, String>> fields = new ArrayList<>();
 
@@ -24,9 +26,25 @@ public final class ListHeaders implements Headers {
         return h;
     }
 
-    public ListHeaders add(String name, String value) {
+    @Override
+    public void add(String name, String value) {
         fields.add(new AbstractMap.SimpleImmutableEntry<>(name, value));
-        return this;
+    }
+
+    @Override
+    public void set(String name, String value) {
+        remove(name);
+        add(name, value);
+    }
+
+    @Override
+    public boolean remove(String name) {
+        return fields.removeIf(e -> e.getKey().equalsIgnoreCase(name));
+    }
+
+    @Override
+    public String toString() {
+        return fields.toString();
     }
 
     @Override
@@ -62,6 +80,7 @@ public final class ListHeaders implements Headers {
 
     @Override
     public Iterator<Map.Entry<String, String>> iterator() {
-        return fields.iterator();
+        // a copy: a stage may remove fields while it walks them
+        return List.copyOf(fields).iterator();
     }
 }
