@@ -1,5 +1,7 @@
 package dev.palisade.observe;
 
+import dev.palisade.pipeline.Exchange;
+
 /**
  * Builds one JSON object on one line. Every string goes through {@link #escape}, so a value taken from a
  * client (a path, a header) can never end the line, forge a field or break the JSON: quotes, backslashes,
@@ -37,6 +39,17 @@ public final class JsonLine {
         key(name);
         sb.append(value);
         return this;
+    }
+
+    /** The fields every request line starts with: request id, client, listener, method, host, path, query. */
+    public JsonLine request(Exchange ex) {
+        return field("id", ex.requestId())
+                .field("client", ex.client().ip())
+                .field("listener", ex.client().listener())
+                .field("method", ex.request().method())
+                .field("host", ex.request().host())
+                .field("path", ex.request().path())
+                .field("query", ex.request().query());
     }
 
     /** Adds an already-built JSON value (an array or object made by this class). */
