@@ -187,6 +187,13 @@ public final class Metrics {
         gateCells.get(reason).inc();
     }
 
+    /** {@code n} more connections refused by the gate, for a poller that reads the guard's own counters. */
+    public void gateRejected(String reason, long n) {
+        if (n > 0) {
+            gateCells.get(reason).inc(n);
+        }
+    }
+
     /** An address was banned (the guard also writes the security event through {@link SecurityLog#ban}). */
     public void banned(String reason) {
         banCells.get(reason).inc();
@@ -205,6 +212,20 @@ public final class Metrics {
     /** A TLS handshake failed on {@code listener} ({@code reason}: not_tls, sni_refused, timeout, alert name...). */
     public void tlsHandshakeFailed(String listener, String reason) {
         tlsFailureCells.get(listener).get(reason).inc();
+    }
+
+    /** {@code n} more handshakes on {@code listener}, for a poller that reads the TLS terminator's counters. */
+    public void tlsHandshakes(String listener, String version, long n) {
+        if (n > 0) {
+            tlsCells.get(listener).get(version).inc(n);
+        }
+    }
+
+    /** {@code n} more failed handshakes on {@code listener} for {@code reason}, from the terminator's counters. */
+    public void tlsHandshakesFailed(String listener, String reason, long n) {
+        if (n > 0) {
+            tlsFailureCells.get(listener).get(reason).inc(n);
+        }
     }
 
     /** The health state of one origin server changed (balance's health checks or passive ejection). */

@@ -117,7 +117,15 @@ public final class PalisadeServer implements AutoCloseable {
             }
             s.bindAll(config, components);
             components.watchCertificates();
-            s.boss.scheduleAtFixedRate(s::publishOriginState, 1, 1, TimeUnit.SECONDS);
+            CounterExport export = new CounterExport();
+            s.boss.scheduleAtFixedRate(() -> {
+                s.publishOriginState();
+                try {
+                    export.run(components);
+                } catch (RuntimeException e) {
+                    log.warn("counters not exported: {}", e.toString());
+                }
+            }, 1, 1, TimeUnit.SECONDS);
             LogSetup.apply(config.log());
             Metrics.global().activeBans(() -> s.components.guard() == null ? 0 : s.components.guard().bans().size());
             if (config.admin().enabled()) {
