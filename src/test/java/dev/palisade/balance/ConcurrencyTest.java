@@ -67,7 +67,9 @@ class ConcurrencyTest {
         for (GroupSnapshot.Server server : s.servers()) {
             assertEquals(0, server.pending());
             assertEquals(0, server.inUse());
-            assertTrue(server.state().equals("up"), server.toString());
+            // 5% random failures can, rarely, line up into an outlier ejection; anything else is corruption
+            assertTrue(server.state().equals("up") || server.state().equals("ejected") && server.ejections() > 0,
+                    server.toString());
         }
     }
 }
