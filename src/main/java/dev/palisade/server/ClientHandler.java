@@ -2,7 +2,6 @@ package dev.palisade.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -19,7 +18,6 @@ import dev.palisade.guard.slow.SlowClientEvent;
 import dev.palisade.headers.ForwardingIdentity;
 import dev.palisade.headers.HopByHop;
 import dev.palisade.observe.RequestIds;
-import dev.palisade.pipeline.Attrs;
 import dev.palisade.pipeline.ClientInfo;
 import dev.palisade.pipeline.EdgeException;
 import dev.palisade.pipeline.Exchange;
@@ -179,8 +177,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             // a rule reads the body: hold the first bytes, decide, then forward what was held
             inspecting = new BodyPrefix(req, (int) inspect);
             if (sendContinue) {
-                side.answeringHead(false);
-                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+                writeContinue();
             }
             return;
         }
@@ -243,10 +240,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             call.onRequestContent(LastHttpContent.EMPTY_LAST_CONTENT);
         }
         if (sendContinue) {
-            side.answeringHead(false);
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            writeContinue();
         }
         call.start(pick);
+    }
+
+    /** The interim "100 Continue" for a client that sent Expect: 100-continue, once its request is accepted. */
+    private void writeContinue() {
+        side.answeringHead(false);
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
 
     /** The body prefix is complete: the stages see it, then the held pieces go on to the origin. */

@@ -28,7 +28,6 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -451,12 +450,5 @@ final class ProxyCall implements OriginListener {
 
     static HttpRequest upstreamRequest(HttpRequest req, HttpHeaders headers) {
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), req.uri(), headers);
-    }
-
-    static void setRequestFraming(HttpRequest client, HttpHeaders up, boolean chunked) {
-        if (chunked) {
-            up.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            up.remove(HttpHeaderNames.CONTENT_LENGTH);
-        }
     }
 }
