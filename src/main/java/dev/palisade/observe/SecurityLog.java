@@ -121,11 +121,12 @@ public final class SecurityLog implements LogStage {
         return line.toString();
     }
 
-    /** An address was banned by the guard. */
-    public static void ban(String address, String reason, Duration duration, int strike) {
+    /** An address was banned by the guard; {@code cause} is the metrics' label (connection_rate, ...). */
+    public static void ban(String address, String cause, String reason, Duration duration, int strike) {
         if (SECURITY.isInfoEnabled()) {
             SECURITY.info(new JsonLine().field("time", Instant.now().toString()).field("event", "ban")
-                    .field("client", address).field("reason", reason).field("duration_s", duration.toSeconds())
+                    .field("client", address).field("cause", cause).field("reason", reason)
+                    .field("duration_s", duration.toSeconds())
                     .field("strike", strike).toString());
         }
     }

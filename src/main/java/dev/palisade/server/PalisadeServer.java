@@ -128,6 +128,10 @@ public final class PalisadeServer implements AutoCloseable {
             }, 1, 1, TimeUnit.SECONDS);
             LogSetup.apply(config.log());
             Metrics.global().activeBans(() -> s.components.guard() == null ? 0 : s.components.guard().bans().size());
+            components.guard().bans().listener((cause, ban) -> {
+                Metrics.global().banned(cause.label());
+                SecurityLog.ban(ban.address(), cause.label(), ban.reason(), ban.duration(), ban.strike());
+            });
             if (config.admin().enabled()) {
                 s.admin = AdminServer.start(config.admin(), s.adminHooks());
             }

@@ -22,6 +22,7 @@ import dev.palisade.config.ConfigException;
 import dev.palisade.config.ConfigLoader;
 import dev.palisade.config.GuardConfig;
 import dev.palisade.guard.flood.BanCheckStage;
+import dev.palisade.guard.flood.BanList;
 import dev.palisade.guard.rate.LocalRateLimitStore;
 import dev.palisade.guard.rate.RateLimitStage;
 import dev.palisade.pipeline.ConnectionGate;
@@ -102,7 +103,7 @@ class GuardTest {
                 new LocalRateLimitStore(clock));
         assertTrue(first.gate().admit(ip("192.0.2.1")));
         assertTrue(first.gate().admit(ip("192.0.2.1")));
-        first.bans().ban(ip("192.0.2.9"), "flood");
+        first.bans().ban(ip("192.0.2.9"), BanList.Cause.CONNECTION_RATE, "flood");
 
         Guard second = first.reload(parse("guard: {gate: {max_connections_per_address: 3}, bans: {duration: 5m}}"));
         first.close();

@@ -94,13 +94,14 @@ class SecurityLogTest {
 
     @Test
     void bansAndAdminRefusals() {
-        SecurityLog.ban("198.51.100.9", "flood", Duration.ofMinutes(10), 2);
+        SecurityLog.ban("198.51.100.9", "connection_rate", "flood", Duration.ofMinutes(10), 2);
         SecurityLog.adminAuthFailure("127.0.0.1", "POST", "/admin/reload\r\nX: y", "wrong token");
         List<String> lines = lines();
         assertEquals(2, lines.size());
         Map<String, Object> ban = MiniJson.object(lines.get(0));
         assertEquals("ban", ban.get("event"));
         assertEquals(600.0, ban.get("duration_s"));
+        assertEquals("connection_rate", ban.get("cause"));
         Map<String, Object> admin = MiniJson.object(lines.get(1));
         assertEquals("admin_auth", admin.get("event"));
         assertEquals("/admin/reload\r\nX: y", admin.get("path"));

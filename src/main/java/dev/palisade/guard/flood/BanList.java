@@ -37,6 +37,29 @@ public final class BanList {
     /** A ban as the admin API lists it. */
     public record Ban(String address, String reason, int strike, Duration duration, Duration remaining) {}
 
+    /** What an address was banned for: a bounded set, for the metrics' label and the security log. */
+    public enum Cause {
+        /** Too many new connections per second (the gate's token bucket). */
+        CONNECTION_RATE,
+        /** Too many concurrent connections from the address. */
+        CONNECTIONS,
+        /** Over a rate-limit policy with {@code ban: true}. */
+        RATE_LIMIT,
+        /** Banned by hand. */
+        MANUAL;
+
+        /** The name in metrics and logs, e.g. {@code connection_rate}. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Told of every ban as it is issued, on the thread that issued it; must not block. */
+    @FunctionalInterface
+    public interface Listener {
+        void banned(Cause cause, Ban ban);
+    }
+
     private record Entry(String reason, int strike, long durationNanos, long untilNanos) {}
 
     private final GuardConfig.Bans config;
@@ -48,6 +71,7 @@ public final class BanList {
     private final LongAdder issued = new LongAdder();
     private final LongAdder violationCount = new LongAdder();
     private final LogBudget logBudget = new LogBudget(20, "bans");
+    private volatile Listener listener = (cause, ban) -> { };
 
     public BanList(GuardConfig.Bans config, int ipv6Prefix) {
         this(config, ipv6Prefix, Ticker.systemTicker());
@@ -123,7 +147,7 @@ public final class BanList {
      * Counts a violation by {@code address}; returns true when it is the one that got the address banned.
      * Does nothing when bans are disabled or the address is already banned.
      */
-    public boolean recordViolation(InetAddress address, String reason) {
+    public boolean recordViolation(InetAddress address, Cause cause, String reason) {
         if (!config.enabled()) {
             return false;
         }
@@ -139,13 +163,13 @@ public final class BanList {
         }
         // ban first, then forget the count: a thread that counted before the ban is visible cannot start a
         // fresh count that reaches the threshold again
-        ban(key, reason + " (" + n + " violations within " + dev.palisade.config.Durations.format(config.window()) + ")");
+        ban(key, cause, reason + " (" + n + " violations within " + dev.palisade.config.Durations.format(config.window()) + ")");
         violations.invalidate(key);
         return true;
     }
 
     /** Bans {@code address} now, for the escalated time of its next strike. */
-    public Ban ban(InetAddress address, String reason) {
+    public Ban ban(InetAddress address, Cause cause, String reason) {
         InetAddress key = AddressKey.of(address, ipv6Prefix);
         int strike = strikes.asMap().merge(key, 1, Integer::sum);
         long base = config.duration().toNanos();
@@ -154,16 +178,16 @@ public final class BanList {
         if (d <= 0) {
             d = max;
         }
-        return put(key, reason, strike, d);
+        return put(key, cause, reason, strike, d);
     }
 
     /** Bans {@code address} for exactly {@code duration} (the admin API); does not count as a strike. */
     public Ban ban(InetAddress address, Duration duration, String reason) {
         InetAddress key = AddressKey.of(address, ipv6Prefix);
-        return put(key, reason, strikes.asMap().getOrDefault(key, 0), duration.toNanos());
+        return put(key, Cause.MANUAL, reason, strikes.asMap().getOrDefault(key, 0), duration.toNanos());
     }
 
-    private Ban put(InetAddress key, String reason, int strike, long durationNanos) {
+    private Ban put(InetAddress key, Cause cause, String reason, int strike, long durationNanos) {
         long now = ticker.read();
         Entry e = new Entry(reason, strike, durationNanos, now + durationNanos);
         bans.put(key, e);
@@ -173,7 +197,14 @@ public final class BanList {
             log.warn("banned {} for {} (strike {}): {}", who, dev.palisade.config.Durations.format(Duration.ofNanos(durationNanos)),
                     strike, reason);
         }
-        return new Ban(who, reason, strike, Duration.ofNanos(durationNanos), Duration.ofNanos(durationNanos));
+        Ban ban = new Ban(who, reason, strike, Duration.ofNanos(durationNanos), Duration.ofNanos(durationNanos));
+        listener.banned(cause, ban);
+        return ban;
+    }
+
+    /** Who hears of each new ban (the server: security log and metrics); carried over by {@link #takeOver}. */
+    public void listener(Listener l) {
+        this.listener = l == null ? (cause, ban) -> { } : l;
     }
 
     /**
@@ -192,6 +223,7 @@ public final class BanList {
             }
         });
         strikes.putAll(old.strikes.asMap());
+        listener = old.listener;
     }
 
     /** Lifts a ban; returns whether there was one. The strike count is kept. */

@@ -141,7 +141,7 @@ public final class FloodGate implements ConnectionGate {
         }
         InetAddress key = AddressKey.of(address, config.ipv6Prefix());
         if (!buckets.get(key, k -> newBucket()).tryConsume(1)) {
-            bans.recordViolation(key, rateReason);
+            bans.recordViolation(key, BanList.Cause.CONNECTION_RATE, rateReason);
             return Refusal.RATE;
         }
         int cap = config.maxConnectionsPerAddress();
@@ -155,7 +155,7 @@ public final class FloodGate implements ConnectionGate {
             return c + 1;
         });
         if (!room[0]) {
-            bans.recordViolation(key, capReason);
+            bans.recordViolation(key, BanList.Cause.CONNECTIONS, capReason);
             return Refusal.PER_ADDRESS;
         }
         if (total.incrementAndGet() > config.maxConnections()) {

@@ -109,7 +109,7 @@ public final class RateLimitStage implements RequestStage {
             }
             p.limited.increment();
             if (p.config.ban() && bans != null) {
-                bans.recordViolation(ex.client().address(), p.reason);
+                bans.recordViolation(ex.client().address(), BanList.Cause.RATE_LIMIT, p.reason);
             }
             if (p.config.detectOnly()) {
                 ex.attrs().put(GuardAttrs.RATE_LIMIT_DETECTED, p.config.name());

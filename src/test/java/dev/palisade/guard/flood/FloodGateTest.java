@@ -165,7 +165,7 @@ class FloodGateTest {
             assertTrue(g.admit(a));
         }
         assertFalse(g.admit(ip("203.0.113.1")));
-        g.bans().ban(a, "by hand");
+        g.bans().ban(a, BanList.Cause.CONNECTION_RATE, "by hand");
         assertFalse(g.admit(a));
     }
 

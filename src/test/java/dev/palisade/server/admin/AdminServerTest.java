@@ -305,6 +305,8 @@ class AdminServerTest {
         proxy = PalisadeServer.start(ConfigLoader.load(file));
         int admin = proxy.admin().port();
         int port = proxy.port("http");
+        double bansBefore = series(call(admin, "GET", "/metrics", null).body(), "palisade_bans_total",
+                "reason=\"rate_limit\"");
         int limited = 0;
         for (int i = 0; i < 6; i++) {
             try (RawClient c = new RawClient(port)) {
@@ -323,6 +325,7 @@ class AdminServerTest {
         String text = call(admin, "GET", "/metrics", null).body();
         assertTrue(text.contains("palisade_bans_active 1"), text);
         assertTrue(series(text, "palisade_rate_limited_total", "policy=\"tight\"") >= 1, text);
+        assertEquals(bansBefore + 1, series(text, "palisade_bans_total", "reason=\"rate_limit\""), "bans by cause: " + text);
         HttpResponse<String> lifted = call(admin, "DELETE", "/admin/bans/127.0.0.1", TOKEN);
         assertEquals(200, lifted.statusCode(), lifted.body());
         assertEquals(true, MiniJson.object(lifted.body()).get("removed"));
