@@ -201,18 +201,22 @@ public final class PalisadeServer implements AutoCloseable {
     }
 
     /**
-     * Swaps in a new configuration and rule set for the next requests; certificates are reloaded too.
-     * Listeners are not rebound. Anything wrong and nothing changes: the running generation keeps serving.
+     * Swaps in a new configuration and rule set for the next requests; certificates are reloaded too, and
+     * the admin listener moves to a new {@code admin.bind}. Proxy listeners are not rebound. Anything
+     * wrong (a port in use included) and nothing changes: the running generation keeps serving.
      */
     public void reload(PalisadeConfig config) throws ConfigException {
         RuleSet rules = RuleLoader.load(config.rules());
-        components.reload(config);
-        current.set(assemble(config, rules));
-        LogSetup.apply(config.log());
-        AdminServer a = admin;
-        if (a != null) {
-            a.update(config.admin());
+        AdminServer.Change adminChange = prepareAdmin(config);
+        try {
+            components.reload(config);
+            current.set(assemble(config, rules));
+        } catch (ConfigException | RuntimeException e) {
+            adminChange.abort();
+            throw e;
         }
+        adminChange.commit();
+        LogSetup.apply(config.log());
         Metrics.global().reload(true);
         log.info("configuration reloaded: {} rule(s)", rules.size());
     }
@@ -281,9 +285,41 @@ public final class PalisadeServer implements AutoCloseable {
         }
     }
 
+    /** Binds a new admin listener address ahead of a reload, so a port in use refuses the reload. */
+    private AdminServer.Change prepareAdmin(PalisadeConfig config) throws ConfigException {
+        AdminServer a = admin;
+        try {
+            if (a != null) {
+                return a.prepare(config.admin());
+            }
+            if (!config.admin().enabled()) {
+                return AdminServer.Change.NONE;
+            }
+            AdminServer started = AdminServer.start(config.admin(), adminHooks());
+            return new AdminServer.Change() {
+                @Override
+                public void commit() {
+                    admin = started;
+                }
+
+                @Override
+                public void abort() {
+                    started.close();
+                }
+            };
+        } catch (StartException e) {
+            String where = a != null && a.listening()
+                    ? "stays on " + a.address().getHostString() + ":" + a.port() : "stays off";
+            throw new ConfigException(List.of(new ConfigProblem(config.source() == null ? "config"
+                    : config.source().toString(), 0, "admin.bind", e.getMessage().replaceFirst("^admin: ", "")
+                    + "; the reload is refused and the admin listener " + where)));
+        }
+    }
+
     /** The admin listener, or null when {@code admin.enabled} is false. */
     public AdminServer admin() {
-        return admin;
+        AdminServer a = admin;
+        return a != null && a.listening() ? a : null;
     }
 
     /** Once a second: each origin server's health into the metrics, where /readyz and the dashboard read it. */

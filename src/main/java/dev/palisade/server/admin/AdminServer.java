@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.palisade.config.AdminConfig;
+import dev.palisade.config.HostPort;
 import dev.palisade.observe.LiveStats;
 import dev.palisade.server.StartException;
 import io.netty.bootstrap.ServerBootstrap;
@@ -46,8 +47,10 @@ public final class AdminServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final ExecutorService worker;
-    private final Channel channel;
+    private final ServerBootstrap bootstrap;
     private final ScheduledFuture<?> sampler;
+    /** The listening socket; null once a reload set {@code admin.enabled: false}. */
+    private volatile Channel channel;
     private volatile AdminConfig config;
 
     private AdminServer(AdminConfig config, AdminHooks hooks) throws StartException {
@@ -57,7 +60,7 @@ public final class AdminServer implements AutoCloseable {
         this.worker = Executors.newSingleThreadExecutor(new DefaultThreadFactory("palisade-admin-reload", true));
         LiveStats stats = new LiveStats(hooks.metrics());
         Dashboard dashboard = new Dashboard();
-        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        this.bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -71,15 +74,12 @@ public final class AdminServer implements AutoCloseable {
                                         worker));
                     }
                 });
-        ChannelFuture f = b.bind(config.bind().host(), config.bind().port()).awaitUninterruptibly();
-        if (!f.isSuccess()) {
+        try {
+            this.channel = bind(config.bind());
+        } catch (StartException e) {
             shutdownThreads();
-            Throwable c = f.cause();
-            String why = c instanceof BindException || String.valueOf(c.getMessage()).contains("in use")
-                    ? "address already in use" : String.valueOf(c.getMessage());
-            throw new StartException("admin: cannot bind " + config.bind() + ": " + why);
+            throw e;
         }
-        this.channel = f.channel();
         this.sampler = group.next().scheduleAtFixedRate(stats::sample, 0, 1, TimeUnit.SECONDS);
         if (config.effectiveToken() == null) {
             log.warn("admin: no token (admin.token or admin.token_env): every /admin/ call is refused with 401");
@@ -92,24 +92,89 @@ public final class AdminServer implements AutoCloseable {
         return new AdminServer(config, hooks);
     }
 
+    private Channel bind(HostPort where) throws StartException {
+        ChannelFuture f = bootstrap.bind(where.host(), where.port()).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            Throwable c = f.cause();
+            String why = c instanceof BindException || String.valueOf(c.getMessage()).contains("in use")
+                    ? "address already in use" : String.valueOf(c.getMessage());
+            throw new StartException("admin: cannot bind " + where + ": " + why);
+        }
+        return f.channel();
+    }
+
     AdminConfig config() {
         return config;
     }
 
+    /** What a reload does to the admin listener: prepared before the swap, then committed or aborted. */
+    public interface Change {
+        Change NONE = new Change() {
+            @Override
+            public void commit() {
+            }
+
+            @Override
+            public void abort() {
+            }
+        };
+
+        /** Makes the change; the old listening socket, if moved or disabled, is closed (open connections finish). */
+        void commit();
+
+        /** Undoes what {@link AdminServer#prepare} did: a socket bound ahead is closed again. */
+        void abort();
+    }
+
     /**
-     * Takes the token and allowed hosts of a reloaded config. The listener is not rebound: a new
-     * {@code admin.bind} or {@code admin.enabled} takes effect at the next start.
+     * Readies a reloaded admin config, the way nginx and HAProxy apply a new listen address on reload: a new
+     * {@code admin.bind} is bound here, before anything else is swapped, so a port in use refuses the whole
+     * reload with that reason and the running listener stays; {@code admin.enabled: false} closes the
+     * listening socket at commit (connections already open, such as the one that asked for the reload, get
+     * their answer). The token and allowed hosts take effect at commit. Blocks for the bind: not on an
+     * event loop.
      */
-    public void update(AdminConfig next) {
-        AdminConfig now = config;
-        if (!next.bind().equals(now.bind()) || next.enabled() != now.enabled()) {
-            log.warn("admin: bind and enabled take effect at the next start; the listener stays on {}", now.bind());
-        }
-        config = new AdminConfig(now.enabled(), now.bind(), next.token(), next.tokenEnv(), next.allowedHosts());
+    public Change prepare(AdminConfig next) throws StartException {
+        Channel now = channel;
+        boolean move = next.enabled() && (now == null || !next.bind().equals(config.bind()));
+        Channel fresh = move ? bind(next.bind()) : null;
+        return new Change() {
+            @Override
+            public void commit() {
+                Channel old = channel;
+                channel = next.enabled() ? (fresh != null ? fresh : old) : null;
+                config = next;
+                if (old != null && old != channel) {
+                    old.close();
+                }
+                if (fresh != null) {
+                    log.info("admin listener moved to http://{}:{}/", address().getHostString(), port());
+                } else if (!next.enabled() && old != null) {
+                    log.info("admin listener closed (admin.enabled: false)");
+                }
+            }
+
+            @Override
+            public void abort() {
+                if (fresh != null) {
+                    fresh.close();
+                }
+            }
+        };
+    }
+
+    /** Whether the listener accepts connections (false after a reload disabled it). */
+    public boolean listening() {
+        Channel ch = channel;
+        return ch != null && ch.isActive();
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) channel.localAddress();
+        Channel ch = channel;
+        if (ch == null) {
+            throw new IllegalStateException("the admin listener is disabled");
+        }
+        return (InetSocketAddress) ch.localAddress();
     }
 
     public int port() {
@@ -128,7 +193,10 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         sampler.cancel(false);
-        channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
         shutdownThreads();
     }
 

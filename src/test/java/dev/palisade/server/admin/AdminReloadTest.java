@@ -1,0 +1,160 @@
+package dev.palisade.server.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.palisade.config.ConfigLoader;
+import dev.palisade.observe.MiniJson;
+import dev.palisade.server.PalisadeServer;
+import dev.palisade.testing.TestOrigin;
+
+/**
+ * A reload that changes {@code admin.bind} or {@code admin.enabled} is applied, the way nginx applies a new
+ * {@code listen} on reload: the listener moves, and the connection that asked for the reload still gets its
+ * answer. A new address that cannot be bound refuses the whole reload, with the reason in the answer.
+ */
+@Timeout(60)
+class AdminReloadTest {
+
+    private static final String TOKEN = AdminServerTest.TOKEN;
+
+    private TestOrigin origin;
+    private PalisadeServer proxy;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (origin != null) {
+            origin.close();
+        }
+    }
+
+    private String config(String admin) {
+        return "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  app:\n    servers: [" + origin.hostPort()
+                + "]\nadmin:\n" + admin;
+    }
+
+    private int startWith(Path file, String admin) throws Exception {
+        origin = new TestOrigin("a");
+        Files.writeString(file, config(admin));
+        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        return proxy.admin().port();
+    }
+
+    private HttpResponse<String> call(int port, String method, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aNewBindMovesTheListenerAndTheCallerStillGetsItsAnswer(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("palisade.yaml");
+        int before = startWith(file, "  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n");
+        int after = freePort();
+        Files.writeString(file, config("  bind: 127.0.0.1:" + after + "\n  token: " + TOKEN + "\n"));
+
+        HttpResponse<String> r = call(before, "POST", "/admin/reload", TOKEN);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(after, proxy.admin().port());
+        assertEquals(200, call(after, "GET", "/healthz", null).statusCode());
+        assertTrue(!accepts(before), "the old admin address no longer accepts connections");
+        assertEquals(200, call(proxy.port("http"), "GET", "/", null).statusCode(), "the proxy kept serving");
+    }
+
+    @Test
+    void aBindInUseRefusesTheWholeReload(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("palisade.yaml");
+        int admin = startWith(file, "  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            // the new config also changes the token: a refused reload must not take it
+            Files.writeString(file, config("  bind: 127.0.0.1:" + taken.getLocalPort() + "\n  token: other-token-0123456789\n"));
+            HttpResponse<String> r = call(admin, "POST", "/admin/reload", TOKEN);
+            assertEquals(422, r.statusCode(), r.body());
+            Map<String, Object> j = MiniJson.object(r.body());
+            assertEquals(false, j.get("reloaded"));
+            String error = (String) j.get("error");
+            assertTrue(error.contains("admin.bind") && error.contains("address already in use")
+                    && error.contains("stays on"), error);
+            assertTrue(error.contains(file.toString()), "names the file: " + error);
+        }
+        assertEquals(admin, proxy.admin().port(), "still on the old address");
+        assertEquals(200, call(admin, "GET", "/admin/rules", TOKEN).statusCode(), "the old token still works");
+        assertEquals(401, call(admin, "GET", "/admin/rules", "other-token-0123456789").statusCode());
+    }
+
+    @Test
+    void disablingClosesTheListenerAndEnablingOpensItAgain(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("palisade.yaml");
+        int admin = startWith(file, "  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n");
+        Files.writeString(file, config("  enabled: false\n"));
+        HttpResponse<String> r = call(admin, "POST", "/admin/reload", TOKEN);
+        assertEquals(200, r.statusCode(), "answered on the connection that asked: " + r.body());
+        assertNull(proxy.admin());
+        assertTrue(!accepts(admin), "disabled: nothing listens on the admin address");
+
+        Files.writeString(file, config("  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n"));
+        proxy.reload(ConfigLoader.load(file));
+        assertNotNull(proxy.admin());
+        assertEquals(200, call(proxy.admin().port(), "GET", "/healthz", null).statusCode());
+    }
+
+    @Test
+    void startingWithoutAdminAndReloadingWithABusyPortIsRefused(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("palisade.yaml");
+        origin = new TestOrigin("a");
+        Files.writeString(file, config("  enabled: false\n"));
+        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        assertNull(proxy.admin());
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Files.writeString(file, config("  bind: 127.0.0.1:" + taken.getLocalPort() + "\n  token: " + TOKEN + "\n"));
+            dev.palisade.config.ConfigException e = assertThrows(dev.palisade.config.ConfigException.class,
+                    () -> proxy.reload(ConfigLoader.load(file)));
+            assertTrue(e.getMessage().contains("admin.bind"), e.getMessage());
+        }
+        assertNull(proxy.admin());
+    }
+}
