@@ -3,6 +3,7 @@
 (function () {
   'use strict';
   var HISTORY = 120;
+  var STATES = ['up', 'slow_start', 'ejected', 'down'];
   var history = [];
 
   function byId(id) { return document.getElementById(id); }
@@ -92,7 +93,10 @@
     fill('origins', s.origins, [
       function (r, x) { cell(r, x.group); },
       function (r, x) { cell(r, x.origin); },
-      function (r, x) { cell(r, x.state, 'state-' + (x.state === 'up' || x.state === 'down' ? x.state : 'unknown')); }
+      function (r, x) { cell(r, x.state, 'state-' + (STATES.indexOf(x.state) >= 0 ? x.state : 'unknown')); },
+      function (r, x) { cell(r, x.in_flight, 'num'); },
+      function (r, x) { cell(r, x.ejections, 'num'); },
+      function (r, x) { cell(r, num(x.latency_ms, 2), 'num'); }
     ], 'no origins');
     fill('recent', s.recent_blocks, [
       function (r, x) { cell(r, time(x.time)); },

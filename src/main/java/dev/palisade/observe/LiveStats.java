@@ -18,8 +18,15 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
  */
 public final class LiveStats {
 
-    /** One origin server's state as the dashboard shows it: {@code up}, {@code down} or {@code unknown}. */
-    public record OriginState(String group, String origin, String state) {}
+    /**
+     * One origin server as the dashboard shows it.
+     *
+     * @param state      up | slow_start | ejected | down
+     * @param inFlight   requests sent to it and not yet answered
+     * @param ejections  how often outlier detection took it out of rotation
+     * @param latencyMs  the balancer's peak-EWMA latency estimate, in milliseconds
+     */
+    public record OriginState(String group, String origin, String state, int inFlight, int ejections, double latencyMs) {}
 
     static final int WINDOW = 10;
 
@@ -107,7 +114,8 @@ public final class LiveStats {
         for (int i = 0; i < origins.size(); i++) {
             OriginState s = origins.get(i);
             orig.append(i == 0 ? "" : ",").append(new JsonLine().field("group", s.group()).field("origin", s.origin())
-                    .field("state", s.state()));
+                    .field("state", s.state()).field("in_flight", s.inFlight()).field("ejections", s.ejections())
+                    .raw("latency_ms", String.format(Locale.ROOT, "%.2f", s.latencyMs())));
         }
         orig.append(']');
 

@@ -11,7 +11,6 @@ import java.util.function.LongSupplier;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
-import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -58,7 +57,8 @@ public final class Metrics {
     private final Gauge originUp;
     private final Counter originEjections;
     private final Counter originRetries;
-    private final Gauge originConnections;
+    private final Gauge originInFlight;
+    private final Gauge originInUse;
     private final Counter reloads;
     private final Gauge lastReload;
     private final Counter adminAuthFailures;
@@ -78,7 +78,6 @@ public final class Metrics {
     private final LabelCells<LabelCells<CounterDataPoint>> tlsCells;
     private final LabelCells<LabelCells<CounterDataPoint>> tlsFailureCells;
     private final LabelCells<CounterDataPoint> retryCells;
-    private final LabelCells<GaugeDataPoint> originConnectionsCells;
     private final Map<String, Boolean> originHealth = new ConcurrentHashMap<>();
     private volatile LongSupplier activeBans = () -> 0;
 
@@ -113,8 +112,11 @@ public final class Metrics {
                 .labelNames("group", "origin").withoutExemplars().register(registry);
         originEjections = counter("palisade_origin_ejections", "Origin servers taken out of rotation", "group", "origin");
         originRetries = counter("palisade_origin_retries", "Requests retried on another origin server", "group");
-        originConnections = Gauge.builder().name("palisade_origin_connections")
-                .help("Open connections to an origin server (pooled and in use)").labelNames("origin")
+        originInFlight = Gauge.builder().name("palisade_origin_in_flight")
+                .help("Requests sent to an origin server and not yet answered").labelNames("group", "origin")
+                .withoutExemplars().register(registry);
+        originInUse = Gauge.builder().name("palisade_origin_connections_in_use")
+                .help("Connections to an origin server carrying a request").labelNames("group", "origin")
                 .withoutExemplars().register(registry);
         reloads = counter("palisade_reloads", "Configuration reloads, by result", "result");
         lastReload = Gauge.builder().name("palisade_reload_last_success_timestamp_seconds")
@@ -141,7 +143,6 @@ public final class Metrics {
         tlsCells = new LabelCells<>(64, l -> new LabelCells<>(16, v -> tlsHandshakes.labelValues(l, v)));
         tlsFailureCells = new LabelCells<>(64, l -> new LabelCells<>(64, r -> tlsFailures.labelValues(l, r)));
         retryCells = new LabelCells<>(256, originRetries::labelValues);
-        originConnectionsCells = new LabelCells<>(1024, originConnections::labelValues);
         if (jvm) {
             JvmMetrics.builder().register(registry);
         }
@@ -239,10 +240,11 @@ public final class Metrics {
         return originHealth.get(group + "\n" + origin);
     }
 
-    /** An origin server was ejected from rotation (also call {@link #originHealth} with false). */
-    public void originEjected(String group, String origin) {
-        originEjections.labelValues(group, origin).inc();
-        originHealth(group, origin, false);
+    /** {@code n} more ejections of {@code origin} by outlier detection, from a poller of the balancer's state. */
+    public void originEjections(String group, String origin, long n) {
+        if (n > 0) {
+            originEjections.labelValues(group, origin).inc(n);
+        }
     }
 
     /** A request was retried on another server of {@code group}. */
@@ -250,9 +252,10 @@ public final class Metrics {
         retryCells.get(group).inc();
     }
 
-    /** A connection to {@code origin} was opened (+1) or closed (-1). */
-    public void originConnections(String origin, int delta) {
-        originConnectionsCells.get(origin).inc(delta);
+    /** The load on one origin server now: requests in flight and connections in use (set once a second). */
+    public void originLoad(String group, String origin, int inFlight, int inUse) {
+        originInFlight.labelValues(group, origin).set(inFlight);
+        originInUse.labelValues(group, origin).set(inUse);
     }
 
     /** A reload (SIGHUP, POST /admin/reload or a file watcher) succeeded or was refused. */

@@ -73,6 +73,8 @@ public final class PalisadeServer implements AutoCloseable {
     private final AtomicReference<OriginServices> originServices = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
     private volatile AdminServer admin;
+    /** Ejection counts per "group\nserver" at the last look, read and written on the accept thread only. */
+    private final Map<String, Integer> ejectionsSeen = new HashMap<>();
     private EdgeComponents components;
 
     private PalisadeServer(int threads) {
@@ -255,13 +257,7 @@ public final class PalisadeServer implements AutoCloseable {
     private AdminHooks adminHooks() {
         return new AdminHooks(Metrics.global(),
                 () -> !state.draining() && listeners.values().stream().allMatch(Channel::isActive),
-                () -> {
-                    Map<String, List<String>> groups = new LinkedHashMap<>();
-                    current.get().router().groups().forEach((name, g) ->
-                            groups.put(name, g.servers().stream().map(Object::toString).toList()));
-                    return groups;
-                },
-                this::reloadFromSource, new GuardBans());
+                this::originState, this::reloadFromSource, new GuardBans());
     }
 
     /** The guard's ban list as the admin API sees it; reads the guard in force, which a reload may replace. */
@@ -322,13 +318,18 @@ public final class PalisadeServer implements AutoCloseable {
         return a != null && a.listening() ? a : null;
     }
 
-    /** Once a second: each origin server's health into the metrics, where /readyz and the dashboard read it. */
+    /** Once a second: each origin server's health, ejections (since the last look) and load into the metrics. */
     private void publishOriginState() {
         try {
+            Metrics m = Metrics.global();
             for (GroupSnapshot g : originState()) {
                 for (GroupSnapshot.Server srv : g.servers()) {
                     boolean up = !srv.state().equals("down") && !srv.state().equals("ejected");
-                    Metrics.global().originHealth(g.name(), srv.address(), up);
+                    m.originHealth(g.name(), srv.address(), up);
+                    m.originLoad(g.name(), srv.address(), srv.pending(), srv.inUse());
+                    Integer before = ejectionsSeen.put(g.name() + "\n" + srv.address(), srv.ejections());
+                    m.originEjections(g.name(), srv.address(),
+                            before == null || srv.ejections() < before ? srv.ejections() : srv.ejections() - before);
                 }
             }
         } catch (RuntimeException e) {

@@ -44,7 +44,7 @@ class LiveStatsTest {
                     new Outcome(403, 0, 0, 1000, "", "941100", "xss"));
         }
         stats.sample();
-        Map<String, Object> s = MiniJson.object(stats.json(List.of(new LiveStats.OriginState("app", "10.0.0.5:80", "up"))));
+        Map<String, Object> s = MiniJson.object(stats.json(List.of(new LiveStats.OriginState("app", "10.0.0.5:80", "up", 3, 1, 12.5))));
         assertEquals(14.0, s.get("requests_total"));
         assertEquals(4.0, s.get("blocked_total"));
         assertTrue(s.get("requests_per_s") instanceof Double);
@@ -60,6 +60,7 @@ class LiveStatsTest {
         assertEquals(4, recent.size());
         assertEquals("/<script>\"\n", recent.get(0).get("path"), "JSON carries the raw value; the page escapes it");
         List<Map<String, Object>> origins = (List<Map<String, Object>>) s.get("origins");
-        assertEquals("up", origins.get(0).get("state"));
+        assertEquals(Map.of("group", "app", "origin", "10.0.0.5:80", "state", "up", "in_flight", 3.0, "ejections", 1.0,
+                "latency_ms", 12.5), origins.get(0));
     }
 }

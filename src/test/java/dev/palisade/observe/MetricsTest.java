@@ -106,10 +106,10 @@ class MetricsTest {
         metrics.activeBans(() -> 7);
         metrics.tlsHandshake("https", "TLSv1.3");
         metrics.tlsHandshakeFailed("https", "sni_refused");
-        metrics.originEjected("app", "10.0.0.6:8080");
+        metrics.originHealth("app", "10.0.0.6:8080", false);
+        metrics.originEjections("app", "10.0.0.6:8080", 1);
         metrics.originRetry("app");
-        metrics.originConnections("10.0.0.5:8080", 2);
-        metrics.originConnections("10.0.0.5:8080", -1);
+        metrics.originLoad("app", "10.0.0.5:8080", 3, 2);
         metrics.reload(true);
         metrics.reload(false);
         metrics.adminAuthFailed();
@@ -122,7 +122,8 @@ class MetricsTest {
         assertEquals(0, value(t, "palisade_origin_up", "origin=\"10.0.0.6:8080\""));
         assertEquals(1, value(t, "palisade_origin_ejections_total", "group=\"app\""));
         assertEquals(1, value(t, "palisade_origin_retries_total", "group=\"app\""));
-        assertEquals(1, value(t, "palisade_origin_connections", "origin=\"10.0.0.5:8080\""));
+        assertEquals(3, value(t, "palisade_origin_in_flight", "origin=\"10.0.0.5:8080\""));
+        assertEquals(2, value(t, "palisade_origin_connections_in_use", "origin=\"10.0.0.5:8080\""));
         assertEquals(1, value(t, "palisade_reloads_total", "result=\"ok\""));
         assertEquals(1, value(t, "palisade_reloads_total", "result=\"failed\""));
         assertEquals(1, value(t, "palisade_admin_auth_failures_total"));

@@ -2,10 +2,10 @@ package dev.palisade.server.admin;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import dev.palisade.balance.GroupSnapshot;
 import dev.palisade.observe.LiveStats;
 import dev.palisade.observe.Metrics;
 
@@ -15,11 +15,11 @@ import dev.palisade.observe.Metrics;
  *
  * @param metrics      the registry /metrics serves and the dashboard reads
  * @param listening    true while every proxy listener is bound and the server is not draining
- * @param originGroups the configured origin groups and their servers ("host:port"), of the current config
+ * @param originState  every origin group and server, as the balancer sees it now
  * @param reloader     reloads config, rules and certificates; called off the event loop
  * @param bans         the ban list
  */
-public record AdminHooks(Metrics metrics, BooleanSupplier listening, Supplier<Map<String, List<String>>> originGroups,
+public record AdminHooks(Metrics metrics, BooleanSupplier listening, Supplier<List<GroupSnapshot>> originState,
                          Reloader reloader, BanAdmin bans) {
 
     /** Reloads the running configuration; never throws, a refusal is a result. */
@@ -41,36 +41,29 @@ public record AdminHooks(Metrics metrics, BooleanSupplier listening, Supplier<Ma
         bans = bans == null ? BanAdmin.NONE : bans;
     }
 
-    /**
-     * Every origin server with its health: {@code down} when the balancer reported it ejected, {@code up}
-     * when reported healthy, {@code unknown} when nothing was reported (no health checks yet).
-     */
+    /** Every origin server with its health, load and latency, for the dashboard. */
     List<LiveStats.OriginState> origins() {
         List<LiveStats.OriginState> out = new ArrayList<>();
-        originGroups.get().forEach((group, servers) -> {
-            for (String s : servers) {
-                Boolean up = metrics.originUp(group, s);
-                out.add(new LiveStats.OriginState(group, s, up == null ? "unknown" : up ? "up" : "down"));
+        for (GroupSnapshot g : originState.get()) {
+            for (GroupSnapshot.Server s : g.servers()) {
+                out.add(new LiveStats.OriginState(g.name(), s.address(), s.state(), s.pending(), s.ejections(),
+                        s.latencyMillis()));
             }
-        });
+        }
         return out;
     }
 
-    /** Why the server is not ready; empty when it is: listeners bound, each group with a server not down. */
+    /** Why the server is not ready; empty when it is: listeners bound, each group with a server up. */
     List<String> notReady() {
         List<String> problems = new ArrayList<>();
         if (!listening.getAsBoolean()) {
             problems.add("listeners are not bound (starting or shutting down)");
         }
-        originGroups.get().forEach((group, servers) -> {
-            boolean any = false;
-            for (String s : servers) {
-                any |= !Boolean.FALSE.equals(metrics.originUp(group, s));
+        for (GroupSnapshot g : originState.get()) {
+            if (g.count("up") + g.count("slow_start") == 0) {
+                problems.add("origin group '" + g.name() + "' has no healthy server");
             }
-            if (!any) {
-                problems.add("origin group '" + group + "' has no healthy server");
-            }
-        });
+        }
         return problems;
     }
 }

@@ -145,7 +145,7 @@ public final class AdminServer implements AutoCloseable {
                 channel = next.enabled() ? (fresh != null ? fresh : old) : null;
                 config = next;
                 if (old != null && old != channel) {
-                    old.close();
+                    old.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
                 }
                 if (fresh != null) {
                     log.info("admin listener moved to http://{}:{}/", address().getHostString(), port());

@@ -119,18 +119,57 @@ class AdminServerTest {
     }
 
     @Test
-    void readinessFollowsOriginHealth() throws Exception {
-        int admin = start();
-        String server = origin.hostPort().toString();
-        try {
-            dev.palisade.observe.Metrics.global().originHealth("default", server, false);
-            HttpResponse<String> r = call(admin, "GET", "/readyz", null);
-            assertEquals(503, r.statusCode());
-            assertTrue(r.body().contains("origin group 'default' has no healthy server"), r.body());
-        } finally {
-            dev.palisade.observe.Metrics.global().originHealth("default", server, true);
+    void readinessFollowsOriginHealth(@TempDir Path dir) throws Exception {
+        origin = new TestOrigin("a");
+        // the group "sick" health-checks a path that answers 503: it goes down after one check
+        Path file = dir.resolve("palisade.yaml");
+        Files.writeString(file, "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  app:\n    servers: ["
+                + origin.hostPort() + "]\n  sick:\n    servers: [" + origin.hostPort() + "]\n    health_check:\n"
+                + "      path: /status/503\n      interval: 100ms\n      fall: 1\n"
+                + "routes:\n  - name: all\n    path_prefix: /\n    group: app\n"
+                + "admin:\n  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n");
+        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        int admin = proxy.admin().port();
+        HttpResponse<String> r = null;
+        for (int i = 0; i < 200; i++) {
+            r = call(admin, "GET", "/readyz", null);
+            if (r.statusCode() == 503) {
+                break;
+            }
+            Thread.sleep(25);
         }
-        assertEquals(200, call(admin, "GET", "/readyz", null).statusCode());
+        assertEquals(503, r.statusCode(), r.body());
+        assertTrue(r.body().contains("origin group 'sick' has no healthy server"), r.body());
+        assertTrue(!r.body().contains("'app'"), r.body());
+        String stats = call(admin, "GET", "/api/stats", null).body();
+        assertTrue(stats.contains("\"group\":\"sick\",\"origin\":\"" + origin.hostPort() + "\",\"state\":\"down\""), stats);
+    }
+
+    @Test
+    void anEjectionByOutlierDetectionReachesTheMetricsAndTheStats(@TempDir Path dir) throws Exception {
+        origin = new TestOrigin("a");
+        Path file = dir.resolve("palisade.yaml");
+        Files.writeString(file, "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  ejecting:\n    servers: ["
+                + origin.hostPort() + "]\n    outlier:\n      consecutive_failures: 1\n      base_ejection: 5m\n"
+                + "admin:\n  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n");
+        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        int admin = proxy.admin().port();
+        String label = "group=\"ejecting\"";
+        double before = series(call(admin, "GET", "/metrics", null).body(), "palisade_origin_ejections_total", label);
+        call(proxy.port("http"), "GET", "/status/503", null);
+        String text = "";
+        for (int i = 0; i < 100; i++) {
+            text = call(admin, "GET", "/metrics", null).body();
+            if (series(text, "palisade_origin_ejections_total", label) > before) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertEquals(before + 1, series(text, "palisade_origin_ejections_total", label), text);
+        assertEquals(0, series(text, "palisade_origin_up", label), text);
+        String stats = call(admin, "GET", "/api/stats", null).body();
+        assertTrue(stats.contains("\"group\":\"ejecting\",\"origin\":\"" + origin.hostPort()
+                + "\",\"state\":\"ejected\",\"in_flight\":0,\"ejections\":1,"), stats);
     }
 
     @Test
@@ -204,7 +243,13 @@ class AdminServerTest {
         Map<String, Object> lat = (Map<String, Object>) j.get("latency_ms");
         assertTrue(lat.containsKey("p50") && lat.containsKey("p99"));
         List<Map<String, Object>> origins = (List<Map<String, Object>>) j.get("origins");
-        assertEquals(Map.of("group", "default", "origin", origin.hostPort().toString(), "state", "unknown"), origins.get(0));
+        Map<String, Object> o = origins.get(0);
+        assertEquals("default", o.get("group"));
+        assertEquals(origin.hostPort().toString(), o.get("origin"));
+        assertEquals("up", o.get("state"));
+        assertEquals(0.0, o.get("in_flight"));
+        assertEquals(0.0, o.get("ejections"));
+        assertTrue((Double) o.get("latency_ms") > 0, "the request's latency is in the estimate: " + o);
     }
 
     @Test

@@ -26,9 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.palisade.config.AdminConfig;
-import dev.palisade.config.HostPort;
-import dev.palisade.config.PalisadeConfig;
+import dev.palisade.config.ConfigLoader;
 import dev.palisade.observe.Exchanges;
 import dev.palisade.observe.Metrics;
 import dev.palisade.observe.MetricsLogStage;
@@ -68,9 +66,18 @@ class DashboardBrowserTest {
         installChromiumWhenMissing();
         assumeTrue(Files.isExecutable(CHROMIUM), "Debian chromium is not installed and could not be installed");
         origin = new TestOrigin("a");
-        proxy = PalisadeServer.start(PalisadeConfig.simple(new HostPort("127.0.0.1", 0), List.of(origin.hostPort()))
-                .withAdmin(new AdminConfig(true, new HostPort("127.0.0.1", 0), AdminServerTest.TOKEN, null, List.of())));
+        // two groups on the same origin: "app" takes the traffic, "sick" health-checks a path answering 503
+        Path file = profile.getParent().resolve("dashboard-test.yaml");
+        Files.writeString(file, "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  app:\n    servers: ["
+                + origin.hostPort() + "]\n  sick:\n    servers: [" + origin.hostPort() + "]\n    health_check:\n"
+                + "      path: /status/503\n      interval: 100ms\n      fall: 1\n"
+                + "routes:\n  - name: all\n    path_prefix: /\n    group: app\n"
+                + "admin:\n  bind: 127.0.0.1:0\n  token: " + AdminServerTest.TOKEN + "\n");
+        proxy = PalisadeServer.start(ConfigLoader.load(file));
         HttpClient http = HttpClient.newHttpClient();
+        for (int i = 0; i < 200 && proxy.originState().stream().noneMatch(g -> g.count("down") == 1); i++) {
+            Thread.sleep(25);
+        }
         int port = proxy.port("http");
         for (int i = 0; i < 7; i++) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/page" + i))
@@ -98,7 +105,15 @@ class DashboardBrowserTest {
         assertTrue(total.find(), dom);
         assertTrue(Long.parseLong(total.group(1)) >= 10, "requests since start, the test's 7 + 3 at least: " + total.group(1));
         assertTrue(dom.contains("updated "), "the page polled /api/stats");
-        assertTrue(dom.contains(origin.hostPort().toString()), "origin listed");
+        String server = Pattern.quote(origin.hostPort().toString());
+        Matcher up = Pattern.compile("<td>app</td><td>" + server + "</td><td class=\"state-up\">up</td>"
+                + "<td class=\"num\">(\\d+)</td><td class=\"num\">(\\d+)</td><td class=\"num\">([0-9.]+)</td>").matcher(dom);
+        assertTrue(up.find(), "origin row of app: " + dom);
+        assertEquals("0", up.group(1), "nothing in flight");
+        assertEquals("0", up.group(2), "never ejected");
+        assertTrue(Double.parseDouble(up.group(3)) > 0, "latency estimate from the test's requests: " + up.group(3));
+        assertTrue(dom.contains("<td>sick</td><td>" + origin.hostPort() + "</td><td class=\"state-down\">down</td>"),
+                "the failing health check shows: " + dom);
 
         assertTrue(dom.contains("/search/&lt;img src=x onerror=alert(1)&gt;"), "hostile path shown as text: " + dom);
         assertFalse(dom.contains("<img"), "no element made from client data");
