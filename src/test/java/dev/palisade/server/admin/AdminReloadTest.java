@@ -81,13 +81,20 @@ class AdminReloadTest {
         }
     }
 
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
-            return true;
-        } catch (IOException e) {
-            return false;
+    /**
+     * Whether the port still accepts, asked until it does not for up to 5 s: with NIO, the socket of a closed
+     * listener is released at the event loop's next select, a moment after the close completes.
+     */
+    private static boolean accepts(int port) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            try (Socket s = new Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            } catch (IOException e) {
+                return false;
+            }
+            Thread.sleep(50);
         }
+        return true;
     }
 
     @Test
