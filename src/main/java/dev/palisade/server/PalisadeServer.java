@@ -4,6 +4,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +43,7 @@ import dev.palisade.pipeline.RequestStage;
 import dev.palisade.pipeline.ResponseStage;
 import dev.palisade.pipeline.UpstreamRequestStage;
 import dev.palisade.rules.RuleEngineStage;
+import dev.palisade.rules.RuleFilesWatcher;
 import dev.palisade.rules.RuleHit;
 import dev.palisade.rules.RuleLoader;
 import dev.palisade.rules.RuleSet;
@@ -73,6 +75,7 @@ public final class PalisadeServer implements AutoCloseable {
     private final AtomicReference<OriginServices> originServices = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
     private volatile AdminServer admin;
+    private volatile RuleFilesWatcher rulesWatcher;
     /** Ejection counts per "group\nserver" at the last look, read and written on the accept thread only. */
     private final Map<String, Integer> ejectionsSeen = new HashMap<>();
     private EdgeComponents components;
@@ -119,6 +122,7 @@ public final class PalisadeServer implements AutoCloseable {
             }
             s.bindAll(config, components);
             components.watchCertificates();
+            s.watchRules(config);
             CounterExport export = new CounterExport();
             s.boss.scheduleAtFixedRate(() -> {
                 s.publishOriginState();
@@ -207,7 +211,7 @@ public final class PalisadeServer implements AutoCloseable {
      * the admin listener moves to a new {@code admin.bind}. Proxy listeners are not rebound. Anything
      * wrong (a port in use included) and nothing changes: the running generation keeps serving.
      */
-    public void reload(PalisadeConfig config) throws ConfigException {
+    public synchronized void reload(PalisadeConfig config) throws ConfigException {
         RuleSet rules = RuleLoader.load(config.rules());
         AdminServer.Change adminChange = prepareAdmin(config);
         try {
@@ -218,6 +222,7 @@ public final class PalisadeServer implements AutoCloseable {
             throw e;
         }
         adminChange.commit();
+        watchRules(config);
         LogSetup.apply(config.log());
         Metrics.global().reload(true);
         log.info("configuration reloaded: {} rule(s)", rules.size());
@@ -279,6 +284,19 @@ public final class PalisadeServer implements AutoCloseable {
                 return false;
             }
         }
+    }
+
+    /** Reloads from the config file (like SIGHUP) when a rule file changes; follows a reload that moved rules.dir. */
+    private void watchRules(PalisadeConfig config) {
+        Path dir = config.rules().dir();
+        RuleFilesWatcher w = rulesWatcher;
+        if (w != null && dir != null && w.dir().equals(dir.toAbsolutePath())) {
+            return;
+        }
+        if (w != null) {
+            w.close();
+        }
+        rulesWatcher = RuleFilesWatcher.start(dir, Duration.ofSeconds(1), () -> reloadFromSource());
     }
 
     /** Binds a new admin listener address ahead of a reload, so a port in use refuses the reload. */
@@ -385,6 +403,10 @@ public final class PalisadeServer implements AutoCloseable {
             }
         }
         state.clients().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        RuleFilesWatcher w = rulesWatcher;
+        if (w != null) {
+            w.close();
+        }
         if (components != null) {
             components.close();
         }

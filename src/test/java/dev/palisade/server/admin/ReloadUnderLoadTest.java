@@ -134,7 +134,6 @@ class ReloadUnderLoadTest {
             int before = sent.get();
             if (round % 2 == 1) {
                 String name = "gen-" + round;
-                Files.writeString(file, config(rules, name, ""));
                 // a request that is in flight while the reload happens: it keeps the generation it began on
                 String previous;
                 try (RawClient c = new RawClient(port)) {
@@ -151,6 +150,9 @@ class ReloadUnderLoadTest {
                 while (origin.received().stream().noneMatch(x -> x.uri().equals(slowPath)) && System.nanoTime() < wait) {
                     Thread.sleep(5);
                 }
+                // written only now: the rules directory is watched, and a reload it starts must not apply this
+                // file before the in-flight request began
+                Files.writeString(file, config(rules, name, ""));
                 HttpResponse<String> r = reload(admin);
                 assertEquals(200, r.statusCode(), "good file, round " + round + ": " + r.body());
                 String slow = inFlight.get(20, TimeUnit.SECONDS);
