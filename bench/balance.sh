@@ -136,13 +136,8 @@ start_balanced_palisade() { # policy
     free_port PALISADE_PORT
     free_port ADMIN_PORT
     write_palisade_config "$1"
-    # shellcheck disable=SC2086 # word lists on purpose
-    (cd "$TMP/palisade" && exec java $PALISADE_JAVA_OPTS -jar "$JAR" run --config "$TMP/palisade/palisade.yaml" $PALISADE_ARGS) \
-        >"$TMP/palisade/palisade.log" 2>&1 &
-    PALISADE_PID=$!
-    PIDS+=("$PALISADE_PID")
-    wait_ready palisade "$PALISADE_PID" "$PALISADE_PORT" 60 || { tail -n 20 "$TMP/palisade/palisade.log" >&2; die "palisade did not start"; }
-    log "palisade    java pid $PALISADE_PID on 127.0.0.1:$PALISADE_PORT, admin 127.0.0.1:$ADMIN_PORT"
+    launch_palisade || die "palisade: $PALISADE_SKIP"
+    log "palisade admin listener on 127.0.0.1:$ADMIN_PORT"
 }
 
 reload_policy() { # policy: rewrite the file, SIGHUP, wait for the log line
@@ -167,22 +162,20 @@ http_get_admin() {
         printf "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" "$1" >&3; cat <&3' "$ADMIN_PORT" "$1" 2>/dev/null || true
 }
 
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-cpu_ms() { awk -v hz="$CLK_TCK" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 drive() { # label target [Steady options...]: runs the driver, prints its lines and Palisade's CPU per request
     local label=$1 target=$2 c0 c1 out
     shift 2
-    c0=$(cpu_ms "${PALISADE_PID:-0}")
+    c0=$(cpu_ticks "${PALISADE_PID:-0}")
     out=$(timeout $((DURATION + 60)) java -Xmx512m "$BENCH_DIR/Steady.java" --target "$target" --label "$label" \
         --connections "$CONNECTIONS" --duration "$DURATION" "$@")
-    c1=$(cpu_ms "${PALISADE_PID:-0}")
+    c1=$(cpu_ticks "${PALISADE_PID:-0}")
     echo "$out"
     if [[ $target == "127.0.0.1:$PALISADE_PORT" ]]; then
         local n
         n=$(sed -n 's/.*: \([0-9]*\) requests in.*/\1/p' <<<"$out" | head -n1)
-        awk -v d=$((c1 - c0)) -v n="${n:-0}" -v l="$label" \
-            'BEGIN { if (n > 0) printf "%s: palisade CPU %.1f us/request\n", l, d * 1000 / n }'
+        awk -v d=$((c1 - c0)) -v hz="$CLK_TCK" -v n="${n:-0}" -v l="$label" \
+            'BEGIN { if (n > 0) printf "%s: palisade CPU %.1f us/request\n", l, d * 1e6 / hz / n }'
     fi
 }
 
@@ -252,15 +245,16 @@ if [[ ,$ONLY, == *,slow,* ]]; then
     IFS=, read -r -a policy_list <<<"$POLICIES"
     start_balanced_palisade "${policy_list[0]}"
     drive warmup "127.0.0.1:$PALISADE_PORT" >/dev/null
+    drive warmup "127.0.0.1:$PALISADE_PORT" >/dev/null
     echo "== slow: o3 answers ${SLOW_MS} ms later than o1 and o2; ${CONNECTIONS} keep-alive connections, ${DURATION}s per policy"
     for p in "${policy_list[@]}"; do
         reload_policy "$p"
         drive "palisade $p" "127.0.0.1:$PALISADE_PORT"
     done
     if ((NGINX_REF)); then
-        for directive in "" "least_conn;"; do
-            start_nginx_balancer "nginx-${directive:-rr}" "$directive"
-            drive "nginx ${directive%;}${directive:+ }$([[ -z $directive ]] && echo round_robin)" "127.0.0.1:$NPORT"
+        for policy in round_robin least_conn; do
+            start_nginx_balancer "nginx-$policy" "$([[ $policy == least_conn ]] && echo "least_conn;")"
+            drive "nginx $policy" "127.0.0.1:$NPORT"
             stop_pid "$NPID"
         done
     fi

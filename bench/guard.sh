@@ -76,16 +76,6 @@ build_palisade
 [[ -z $PALISADE_SKIP && -f $JAR ]] || die "palisade is not available: ${PALISADE_SKIP:-$JAR is missing}"
 start_origin
 
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-cpu_ticks() { # pid and its children (nginx workers)
-    local pid total=0 t
-    for pid in "$1" $(children_of "$1"); do
-        t=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) || t=0
-        total=$((total + ${t:-0}))
-    done
-    echo "$total"
-}
-
 field() { # file key (a BENCH_RESULT line of bench/report.lua)
     awk -v k="$2" '/^BENCH_RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$1"
 }
@@ -151,13 +141,8 @@ start_own_palisade() { # mode
     mkdir -p "$TMP/palisade"
     free_port PALISADE_PORT
     write_palisade "$1"
-    # shellcheck disable=SC2086 # word lists on purpose
-    (cd "$TMP/palisade" && exec java $PALISADE_JAVA_OPTS -jar "$JAR" run --config "$TMP/palisade/palisade.yaml" $PALISADE_ARGS) \
-        >"$TMP/palisade/palisade.log" 2>&1 &
-    PALISADE_PID=$!
-    PIDS+=("$PALISADE_PID")
-    wait_ready palisade "$PALISADE_PID" "$PALISADE_PORT" 60 || { tail -n 20 "$TMP/palisade/palisade.log" >&2; die "palisade did not start"; }
-    log "palisade    java pid $PALISADE_PID on 127.0.0.1:$PALISADE_PORT ($1)"
+    launch_palisade || die "palisade: $PALISADE_SKIP"
+    log "palisade runs with guard: $1"
 }
 
 reload_palisade() { # mode
@@ -240,7 +225,8 @@ fi
 # ---------------------------------------------------------------------------------------------
 flood_target() { # name port pid
     local name=$1 port=$2 pid=$3 base flood slow
-    wrk_run "$port" 3 "$TMP/wrk-$name-warm.txt" "$pid" >/dev/null
+    # a fresh JVM needs its JIT warm-up before it is measured; nginx needs none
+    wrk_run "$port" "$([[ $name == palisade ]] && echo 15 || echo 3)" "$TMP/wrk-$name-warm.txt" "$pid" >/dev/null
     base=$(wrk_run "$port" "$DURATION" "$TMP/wrk-$name-base.txt" "$pid")
     timeout 300 java -Xmx256m "$BENCH_DIR/Flood.java" --target "127.0.0.1:$port" --path "$SMALL_PATH" --flood "$FLOOD" \
         --hold $((DURATION + 4)) --slowloris 0 >"$TMP/flood-$name.txt" 2>&1 &

@@ -326,6 +326,13 @@ guard:
     new_connections_per_second: 200000
     new_connections_burst: 400000
 YAML
+    launch_palisade || return 1
+}
+
+# Starts Palisade on $TMP/palisade/palisade.yaml (written by the caller, listening on $PALISADE_PORT) and
+# waits until it answers; sets PALISADE_PID. On failure it prints the log's tail and sets PALISADE_SKIP.
+launch_palisade() {
+    local prefix=$TMP/palisade
     # shellcheck disable=SC2086 # the option strings are word lists on purpose
     (cd "$prefix" && exec java $PALISADE_JAVA_OPTS -jar "$JAR" run --config "$prefix/palisade.yaml" $PALISADE_ARGS) \
         >"$prefix/palisade.log" 2>&1 &
@@ -339,6 +346,17 @@ YAML
         return 1
     fi
     log "palisade    java pid $PALISADE_PID on 127.0.0.1:$PALISADE_PORT"
+}
+
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+# CPU time (user + system, all threads) of a process and its children (nginx workers), in ticks.
+cpu_ticks() {
+    local pid total=0 t
+    for pid in "$1" $(children_of "$1"); do
+        t=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) || t=0
+        total=$((total + ${t:-0}))
+    done
+    echo "$total"
 }
 
 vm_hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || true; }

@@ -122,17 +122,6 @@ fi
 
 declare -A PORT SPID RPS P50 P99 ERRS NOTE OUTS RUNS CPU
 
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-# CPU time (user + system, all threads) of a target's process and its children (nginx workers), in ticks.
-cpu_ticks() {
-    local pid total=0 t
-    for pid in "$1" $(children_of "$1"); do
-        t=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) || t=0
-        total=$((total + ${t:-0}))
-    done
-    echo "$total"
-}
-
 scenario_path() { [[ $1 == large ]] && echo "$LARGE_PATH" || echo "$SMALL_PATH"; }
 scenario_title() {
     case "$1" in

@@ -37,7 +37,7 @@ class AdminServerTest {
 
     private TestOrigin origin;
     private PalisadeServer proxy;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
@@ -57,13 +57,14 @@ class AdminServerTest {
         return proxy.admin().port();
     }
 
-    private HttpResponse<String> call(int port, String method, String path, String token) throws Exception {
+    /** One HTTP/1.1 call to 127.0.0.1:port, with the bearer token when one is given; for the admin tests. */
+    static HttpResponse<String> call(int port, String method, String path, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static double series(String metrics, String name, String... labels) {

@@ -1,18 +1,17 @@
 package dev.palisade.server.admin;
 
+import static dev.palisade.server.admin.AdminServerTest.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,8 +49,6 @@ class ReloadUnderLoadTest {
 
     private TestOrigin origin;
     private PalisadeServer proxy;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService clients = Executors.newFixedThreadPool(3);
 
     @AfterEach
@@ -77,10 +74,41 @@ class ReloadUnderLoadTest {
         return m.find() ? m.group(1) : "";
     }
 
-    private HttpResponse<String> reload(int admin) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/admin/reload"))
-                .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + TOKEN)
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> reload(int admin) throws Exception {
+        return call(admin, "POST", "/admin/reload", TOKEN);
+    }
+
+    /** Sends requests until told to stop, on one keep-alive connection or on a new connection each. */
+    private static Callable<Void> client(int port, boolean keepAlive, AtomicBoolean running, AtomicInteger sent,
+                                         Queue<String> failures) {
+        String kind = keepAlive ? "keep-alive" : "new connection";
+        return () -> {
+            RawClient c = null;
+            try {
+                for (int i = 0; running.get() && i < 100_000; i++) {
+                    if (c == null) {
+                        c = new RawClient(port);
+                    }
+                    String r = keepAlive ? c.send("GET /keep/" + i + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse()
+                            : c.send("GET /new/" + i + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readUntilClose();
+                    sent.incrementAndGet();
+                    if (!r.startsWith("HTTP/1.1 200")) {
+                        failures.add(kind + ": " + r.lines().findFirst().orElse(""));
+                    }
+                    if (!keepAlive) {
+                        c.close();
+                        c = null;
+                    }
+                }
+            } catch (IOException e) {
+                failures.add(kind + ": " + e);
+            } finally {
+                if (c != null) {
+                    c.close();
+                }
+            }
+            return null;
+        };
     }
 
     @Test
@@ -98,36 +126,8 @@ class ReloadUnderLoadTest {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger sent = new AtomicInteger();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        // one keep-alive connection for the whole test
-        Future<?> keepAlive = clients.submit(() -> {
-            try (RawClient c = new RawClient(port)) {
-                for (int i = 0; running.get() && i < 100_000; i++) {
-                    String r = c.send("GET /keep/" + i + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
-                    sent.incrementAndGet();
-                    if (!r.startsWith("HTTP/1.1 200")) {
-                        failures.add("keep-alive: " + r.lines().findFirst().orElse(""));
-                    }
-                }
-            } catch (IOException e) {
-                failures.add("keep-alive connection: " + e);
-            }
-            return null;
-        });
-        // a new connection per request
-        Future<?> fresh = clients.submit(() -> {
-            for (int i = 0; running.get() && i < 100_000; i++) {
-                try (RawClient c = new RawClient(port)) {
-                    String r = c.send("GET /new/" + i + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readUntilClose();
-                    sent.incrementAndGet();
-                    if (!r.startsWith("HTTP/1.1 200")) {
-                        failures.add("new connection: " + r.lines().findFirst().orElse(""));
-                    }
-                } catch (IOException e) {
-                    failures.add("new connection: " + e);
-                }
-            }
-            return null;
-        });
+        Future<?> keepAlive = clients.submit(client(port, true, running, sent, failures));
+        Future<?> fresh = clients.submit(client(port, false, running, sent, failures));
 
         int refused = 0;
         for (int round = 1; round <= 20; round++) {
@@ -193,8 +193,7 @@ class ReloadUnderLoadTest {
         assertEquals(List.of(), List.copyOf(failures), "no request failed during the reloads");
         assertEquals(10, refused);
         assertTrue(sent.get() >= 400, "requests sent during the reloads: " + sent.get());
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = call(admin, "GET", "/metrics", null).body();
         assertTrue(metrics.contains("palisade_reloads_total{result=\"failed\"}"), metrics);
     }
 }
