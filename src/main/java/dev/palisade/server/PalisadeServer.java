@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import dev.palisade.balance.GroupSnapshot;
 import dev.palisade.balance.Router;
 import dev.palisade.forward.OriginServices;
+import dev.palisade.cluster.ClusterNode;
 import dev.palisade.config.ConfigException;
 import dev.palisade.config.ConfigLoader;
 import dev.palisade.config.ConfigProblem;
@@ -117,6 +118,7 @@ public final class PalisadeServer implements AutoCloseable {
             }
             s.bindAll(config, components);
             components.watchCertificates();
+            components.startCluster();
             CounterExport export = new CounterExport();
             s.boss.scheduleAtFixedRate(() -> {
                 s.publishOriginState();
@@ -275,6 +277,11 @@ public final class PalisadeServer implements AutoCloseable {
                 return false;
             }
         }
+    }
+
+    /** Distributed mode: this node's membership of the fleet, or null for a node on its own. */
+    public ClusterNode cluster() {
+        return components == null ? null : components.cluster();
     }
 
     /** The admin listener, or null when {@code admin.enabled} is false. */

@@ -39,6 +39,17 @@ public final class BanList {
 
     private record Entry(String reason, int strike, long durationNanos, long untilNanos) {}
 
+    /**
+     * Hears of the bans decided on this node and of bans lifted here, so that they can be shared with other
+     * nodes (distributed mode). Not told of bans applied from a peer with {@link #applyPeerBan}. Called on
+     * the thread that banned (often an event loop): it must not block.
+     */
+    public interface Listener {
+        void banned(InetAddress key, Duration duration, String reason);
+
+        void unbanned(InetAddress key);
+    }
+
     private final GuardConfig.Bans config;
     private final int ipv6Prefix;
     private final Ticker ticker;
@@ -48,6 +59,7 @@ public final class BanList {
     private final LongAdder issued = new LongAdder();
     private final LongAdder violationCount = new LongAdder();
     private final LogBudget logBudget = new LogBudget(20, "bans");
+    private volatile Listener listener;
 
     public BanList(GuardConfig.Bans config, int ipv6Prefix) {
         this(config, ipv6Prefix, Ticker.systemTicker());
@@ -163,11 +175,43 @@ public final class BanList {
         return put(key, reason, strikes.asMap().getOrDefault(key, 0), duration.toNanos());
     }
 
+    /** Tells {@code l} of every ban decided here from now on (replacing any listener before it); null stops telling. */
+    public void listener(Listener l) {
+        this.listener = l;
+    }
+
+    /**
+     * Applies a ban another node decided: {@code key} as the peer keyed it, for the {@code remaining} time it
+     * still runs. Not counted as a strike or an issued ban, and not told to the listener. Does nothing when
+     * bans are disabled here or a longer ban is already in force.
+     */
+    public void applyPeerBan(InetAddress key, Duration remaining, String reason) {
+        if (!config.enabled() || remaining.isNegative() || remaining.isZero()) {
+            return;
+        }
+        InetAddress k = AddressKey.of(key, ipv6Prefix);
+        long now = ticker.read();
+        long until = now + remaining.toNanos();
+        bans.asMap().merge(k, new Entry(reason, strikes.asMap().getOrDefault(k, 0), remaining.toNanos(), until),
+                (old, fresh) -> old.untilNanos >= fresh.untilNanos ? old : fresh);
+    }
+
+    /** Lifts a ban because another node lifted it; not told to the listener. */
+    public void applyPeerUnban(InetAddress key) {
+        InetAddress k = AddressKey.of(key, ipv6Prefix);
+        violations.invalidate(k);
+        bans.invalidate(k);
+    }
+
     private Ban put(InetAddress key, String reason, int strike, long durationNanos) {
         long now = ticker.read();
         Entry e = new Entry(reason, strike, durationNanos, now + durationNanos);
         bans.put(key, e);
         issued.increment();
+        Listener l = listener;
+        if (l != null) {
+            l.banned(key, Duration.ofNanos(durationNanos), reason);
+        }
         String who = AddressKey.format(key, ipv6Prefix);
         if (logBudget.tryAcquire(now, log)) {
             log.warn("banned {} for {} (strike {}): {}", who, dev.palisade.config.Durations.format(Duration.ofNanos(durationNanos)),
@@ -192,13 +236,19 @@ public final class BanList {
             }
         });
         strikes.putAll(old.strikes.asMap());
+        listener = old.listener;
     }
 
     /** Lifts a ban; returns whether there was one. The strike count is kept. */
     public boolean unban(InetAddress address) {
         InetAddress key = AddressKey.of(address, ipv6Prefix);
         violations.invalidate(key);
-        return bans.asMap().remove(key) != null;
+        boolean was = bans.asMap().remove(key) != null;
+        Listener l = listener;
+        if (l != null) {
+            l.unbanned(key);
+        }
+        return was;
     }
 
     /** Lifts every ban and forgets every strike. */
