@@ -91,6 +91,30 @@ class ClusterTest {
     }
 
     @Test
+    void aRequestBodyWaitsWithItsRequestAndReachesTheOriginWhole() throws Exception {
+        try (TestRedis redis = new TestRedis(); TestOrigin origin = new TestOrigin();
+             PalisadeServer a = PalisadeServer.start(node(origin, redis.uri(), "a", "exact"))) {
+            assertTrue(eventually(() -> a.cluster().sharing()));
+            byte[] body = new byte[300_000];
+            java.util.Arrays.fill(body, (byte) 'x');
+            for (int round = 0; round < 3; round++) {
+                try (Socket s = new Socket("127.0.0.1", a.port("http"))) {
+                    s.setSoTimeout(10_000);
+                    OutputStream out = s.getOutputStream();
+                    out.write(("POST /api/upload HTTP/1.1\r\nHost: app.example\r\nX-Client: up\r\nContent-Length: "
+                            + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body);
+                    out.flush();
+                    String resp = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    assertTrue(resp.startsWith("HTTP/1.1 200"), resp.lines().findFirst().orElse(""));
+                }
+            }
+            assertEquals(3, origin.received().size());
+            origin.received().forEach(r -> assertEquals(body.length, r.bodyBytes()));
+        }
+    }
+
+    @Test
     void delayedSynchronisationOvershootsByAtMostTheSyncTokensPerNode() throws Exception {
         try (TestRedis redis = new TestRedis(); TestOrigin origin = new TestOrigin();
              PalisadeServer a = PalisadeServer.start(node(origin, redis.uri(), "a", "delayed"));
