@@ -159,6 +159,7 @@ class EdgeComponents {
         guard.close();
         if (cluster != null) {
             cluster.close();
+            Metrics.global().cluster(null);
         }
     }
 

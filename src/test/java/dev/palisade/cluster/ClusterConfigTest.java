@@ -109,6 +109,27 @@ class ClusterConfigTest {
     }
 
     @Test
+    void theExampleFilesCommentedSectionIsValid() throws Exception {
+        String example = java.nio.file.Files.readString(Path.of("palisade.example.yaml"));
+        StringBuilder section = new StringBuilder();
+        boolean in = false;
+        for (String line : example.split("\n")) {
+            in |= line.startsWith("#cluster:");
+            if (in && line.startsWith("#")) {
+                section.append(line.substring(1)).append('\n');
+            } else if (in) {
+                break;
+            }
+        }
+        assertTrue(section.length() > 0, "the example documents the cluster section");
+        ClusterConfig c = ConfigLoader.parse(example + "\n" + section, "palisade.example.yaml", null, Path.of("."))
+                .cluster();
+        assertEquals("redis://redis.internal:6379", c.redis());
+        assertEquals("edge-1", c.nodeId());
+        assertEquals(ClusterConfig.Sync.EXACT, c.sync());
+    }
+
+    @Test
     void aSectionWithoutRedisIsAnError() {
         List<ConfigProblem> p = problems("cluster: {node_id: a}");
         assertTrue(p.stream().anyMatch(x -> x.key().equals("cluster.redis") && x.message().contains("missing")), p.toString());
