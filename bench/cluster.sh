@@ -5,7 +5,7 @@
 #   bench/cluster.sh                 build, start an nginx origin, a Redis and three Palisades, measure
 #   bench/cluster.sh --no-build      use target/palisade.jar as it is
 #
-# The policy is keyed by an X-Client header that wrk varies over 10,000 values (bench/cluster.lua), with a
+# The policy is keyed by an X-Client header that wrk varies over --keys values (bench/cluster.lua), with a
 # limit no request reaches: every request takes a token, none is refused. Redis is the system's
 # redis-server when installed, else the Linux binary inside the embedded-redis test jar in ~/.m2 (the test
 # build downloads it). Rounds alternate between the targets; the median of the rounds is shown, with the
@@ -25,6 +25,7 @@ WARMUP=8
 ROUNDS=3
 CONNECTIONS=50
 THREADS=2
+KEYS=100
 LOG_TAG=cluster
 
 usage() {
@@ -36,6 +37,7 @@ Usage: bench/cluster.sh [options]
   --rounds N         rounds, alternating the targets (default $ROUNDS)
   --connections N    wrk connections (default $CONNECTIONS)
   --threads N        wrk threads (default $THREADS)
+  --keys N           distinct X-Client values, so buckets (default $KEYS)
   --no-build         do not run 'mvn package'
   --jar PATH         Palisade jar (default target/palisade.jar)
   --keep-tmp         keep the temporary directory with configs and logs
@@ -52,6 +54,7 @@ while (($#)); do
         --rounds) ROUNDS=${2:-}; shift 2 ;;
         --connections) CONNECTIONS=${2:-}; shift 2 ;;
         --threads) THREADS=${2:-}; shift 2 ;;
+        --keys) KEYS=${2:-}; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --jar) JAR=${2:-}; shift 2 ;;
         --keep-tmp) KEEP_TMP=1; shift ;;
@@ -59,7 +62,7 @@ while (($#)); do
         *) usage >&2; die "unknown option '$1'" ;;
     esac
 done
-for v in DURATION WARMUP ROUNDS CONNECTIONS THREADS; do
+for v in DURATION WARMUP ROUNDS CONNECTIONS THREADS KEYS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "--${v,,} takes a number"
 done
 ((DURATION <= 60 && ROUNDS <= 10 && CONNECTIONS <= 1000)) || die "keep runs short: --duration <= 60, --rounds <= 10, --connections <= 1000"
@@ -110,7 +113,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run_wrk() { # port seconds outfile
     timeout $(($2 + 30)) "$WRK" -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" --timeout 5s -s "$BENCH_DIR/cluster.lua" \
         -H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' \
-        "http://127.0.0.1:$1$SMALL_PATH" >"$3" 2>&1
+        "http://127.0.0.1:$1$SMALL_PATH" -- "$KEYS" >"$3" 2>&1
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
@@ -158,7 +161,7 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
 echo "## Distributed rate limits vs local ($(date -u +%Y-%m-%dT%H:%MZ), load average $LOAD, $(nproc) cores)"
 echo
-echo "wrk -t$THREADS -c$CONNECTIONS keep-alive GET $SMALL_PATH, X-Client over 10,000 values, ${WARMUP}s warm-up, $ROUNDS x ${DURATION}s rounds alternating, medians; wrk, Redis, the origin and the Palisades share the cores."
+echo "wrk -t$THREADS -c$CONNECTIONS keep-alive GET $SMALL_PATH, X-Client over $KEYS values, ${WARMUP}s warm-up, $ROUNDS x ${DURATION}s rounds alternating, medians; wrk, Redis, the origin and the Palisades share the cores."
 echo
 echo "| target | req/s | vs local | p99 ms | added p99 ms | Palisade CPU us/req | Redis CPU us/req | non-2xx |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"

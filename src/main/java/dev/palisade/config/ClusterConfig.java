@@ -84,16 +84,6 @@ public record ClusterConfig(boolean enabled, String redis, String passwordEnv, S
                 Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofSeconds(1));
     }
 
-    public ClusterConfig withSync(Sync newSync) {
-        return new ClusterConfig(enabled, redis, passwordEnv, nodeId, keyPrefix, newSync, syncTokens, syncPeriod,
-                connectTimeout, commandTimeout, fallbackAfter);
-    }
-
-    public ClusterConfig withTimeouts(Duration command, Duration fallback) {
-        return new ClusterConfig(enabled, redis, passwordEnv, nodeId, keyPrefix, sync, syncTokens, syncPeriod,
-                connectTimeout, command, fallback);
-    }
-
     /** The URI with any password replaced by {@code ***}, for logs and the admin pages. */
     public String redactedUri() {
         int at = redis.lastIndexOf('@');

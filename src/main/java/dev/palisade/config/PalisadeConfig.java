@@ -126,11 +126,6 @@ public record PalisadeConfig(Path source, List<ListenerConfig> listeners, List<R
         return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, newHeaders, admin, cluster);
     }
 
-    public PalisadeConfig withCluster(ClusterConfig newCluster) {
-        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, headers,
-                admin, newCluster);
-    }
-
     public PalisadeConfig withAdmin(AdminConfig newAdmin) {
         return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, headers,
                 newAdmin, cluster);
