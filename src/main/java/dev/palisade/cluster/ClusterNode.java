@@ -91,8 +91,17 @@ public final class ClusterNode implements AutoCloseable {
         this.store = new RedisRateLimitStore(this, config);
     }
 
-    /** The node for {@code config}; nothing is connected until {@link #start}. The URI was checked by the config. */
+    /**
+     * The node for {@code config}; nothing is connected until {@link #start}.
+     *
+     * @throws IllegalArgumentException when the Redis client refuses the URI the config let through
+     */
     public static ClusterNode create(ClusterConfig config) {
+        try {
+            RedisURI.create(config.redis());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("redis: " + e.getMessage());
+        }
         return new ClusterNode(config);
     }
 

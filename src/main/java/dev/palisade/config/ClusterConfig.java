@@ -124,6 +124,9 @@ public record ClusterConfig(boolean enabled, String redis, String passwordEnv, S
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("no host in the URI (expected: redis://host:port)");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new IllegalArgumentException("port " + uri.getPort() + " (expected: 1..65535)");
+        }
         String path = uri.getPath();
         if (path != null && !path.isEmpty() && !path.matches("/\\d{0,2}")) {
             throw new IllegalArgumentException("path '" + path + "' (expected: /N, a database number)");

@@ -63,7 +63,15 @@ class EdgeComponents {
             }
         }
         // distributed mode: built here without I/O, connected by startCluster once the server runs
-        ClusterNode cluster = config.cluster() == null ? null : ClusterNode.create(config.cluster());
+        ClusterNode cluster = null;
+        if (config.cluster() != null) {
+            try {
+                cluster = ClusterNode.create(config.cluster());
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem(config.source() == null ? "" : config.source().toString(), 0, "cluster",
+                        e.getMessage()));
+            }
+        }
         Guard guard = null;
         try {
             guard = cluster == null ? Guard.create(config.guard())

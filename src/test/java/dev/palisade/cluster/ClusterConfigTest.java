@@ -92,6 +92,7 @@ class ClusterConfigTest {
         "redis: 'http://r:6379'                | cluster.redis | scheme 'http'",
         "redis: 'redis://:6379'                | cluster.redis | no host",
         "redis: 'redis://r:6379/x'             | cluster.redis | database number",
+        "redis: 'redis://r:70000'              | cluster.redis | port 70000",
         "redis: 'redis://r 6379'               | cluster.redis | not a URI",
         "node_id: 'a b'                        | cluster       | node_id",
         "sync: sometimes                       | cluster.sync  | expected: exact or delayed",
