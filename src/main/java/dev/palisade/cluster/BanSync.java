@@ -36,6 +36,8 @@ final class BanSync implements BanList.Listener {
     /** A dotted IPv4 address, or an IPv6 one (a colon makes the JDK parse it as a literal, never look it up). */
     private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]{1,44}");
     private static final int MAX_REASON = 200;
+    /** A peer's ban lasts at most a year here, whatever the message says. */
+    private static final long MAX_BAN_MILLIS = 365L * 24 * 3600 * 1000;
     /** At most this many ban keys are loaded at start; the ban list itself is bounded too. */
     private static final int MAX_LOADED = 100_000;
 
@@ -97,7 +99,8 @@ final class BanSync implements BanList.Listener {
             } catch (NumberFormatException e) {
                 return;
             }
-            bans.get().applyPeerBan(address, Duration.ofMillis(ms), clean(f[4]) + " (node " + clean(f[1]) + ")");
+            bans.get().applyPeerBan(address, Duration.ofMillis(Math.min(ms, MAX_BAN_MILLIS)),
+                    clean(f[4]) + " (node " + clean(f[1]) + ")");
         } else if (f[0].equals("unban")) {
             bans.get().applyPeerUnban(address);
         }
@@ -134,7 +137,7 @@ final class BanSync implements BanList.Listener {
             if (ttl != null && ttl > 0 && value != null) {
                 String[] f = new String(value, StandardCharsets.UTF_8).split("\t", 2);
                 String reason = f.length == 2 ? clean(f[1]) + " (node " + clean(f[0]) + ")" : "shared ban";
-                bans.get().applyPeerBan(address, Duration.ofMillis(ttl), reason);
+                bans.get().applyPeerBan(address, Duration.ofMillis(Math.min(ttl, MAX_BAN_MILLIS)), reason);
             }
             return null;
         }).toCompletableFuture().orTimeout(node.config().commandTimeout().toMillis() * 4, TimeUnit.MILLISECONDS)

@@ -54,6 +54,9 @@ class BanSyncTest {
                 sync.onMessage(bad);
             }
             assertEquals(1, bans.size(), bans.list().toString());
+
+            sync.onMessage("ban\tother\t192.0.2.12\t" + Long.MAX_VALUE + "\tforever");
+            assertTrue(bans.remaining(ip("192.0.2.12")).toDays() <= 365, "a peer's ban is capped");
         }
     }
 
