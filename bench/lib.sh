@@ -131,6 +131,10 @@ http_probe() {
             END { if (status != "") print status, body + 0 }' || true
 }
 
+field() { # file key: a value of the BENCH_RESULT line report.lua prints
+    awk -v k="$2" '/^BENCH_RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$1"
+}
+
 wait_ready() { # name pid port seconds: until GET small answers 200, the process dies, or time is up
     local name=$1 pid=$2 port=$3 limit=$4 start=$SECONDS
     while ((SECONDS - start < limit)); do
@@ -305,7 +309,9 @@ build_palisade() {
 start_palisade() {
     if [[ -n $PALISADE_SKIP ]]; then return 1; fi
     if [[ ! -f $JAR ]]; then PALISADE_SKIP="$JAR is missing"; return 1; fi
-    local prefix=$TMP/palisade
+    # PALISADE_NAME: the directory under $TMP, so a script can run several; PALISADE_EXTRA_YAML: appended
+    # to the config below (indented two spaces it continues the guard section; unindented, a new section)
+    local prefix=$TMP/${PALISADE_NAME:-palisade}
     mkdir -p "$prefix"
     free_port PALISADE_PORT
     # The whole product runs (shipped rules, header policy, gate), with the gate's per-address limits
@@ -325,6 +331,7 @@ guard:
     max_connections_per_address: 20000
     new_connections_per_second: 200000
     new_connections_burst: 400000
+${PALISADE_EXTRA_YAML:-}
 YAML
     launch_palisade || return 1
 }

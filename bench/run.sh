@@ -141,10 +141,6 @@ run_wrk() { # scenario port seconds outfile
     timeout $(($3 + 30)) "$WRK" "${args[@]}" "http://127.0.0.1:$2$(scenario_path "$1")" >"$4" 2>&1
 }
 
-field() { # file key
-    awk -v k="$2" '/^BENCH_RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$1"
-}
-
 measure() { # scenario target round: one wrk run into $TMP/wrk-S-T-R.txt (warm-up first in round 1)
     local s=$1 t=$2 r=$3 port=${PORT[$2]} out=$TMP/wrk-$1-$2-$3.txt
     if ((r == 1)); then

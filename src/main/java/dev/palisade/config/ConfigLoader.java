@@ -126,6 +126,7 @@ public final class ConfigLoader {
         GuardConfig guard = section(top, "guard", GuardConfig::from, GuardConfig.DEFAULTS).resolve(base);
         HeadersConfig headers = section(top, "headers", n -> HeadersConfig.from(n, base), HeadersConfig.DEFAULTS);
         AdminConfig admin = section(top, "admin", AdminConfig::from, AdminConfig.DEFAULTS);
+        ClusterConfig cluster = section(top, "cluster", ClusterConfig::from, null);
         top.finish();
         if (!routes.isEmpty()) {
             List<String> names = new ArrayList<>();
@@ -140,7 +141,7 @@ public final class ConfigLoader {
         }
         try {
             return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules,
-                    guard, headers, admin);
+                    guard, headers, admin, cluster);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of(new ConfigProblem(name, 0, "", e.getMessage())));
         }

@@ -21,11 +21,20 @@ import java.util.Set;
  * @param guard      connection gate, slow-client defences and rate limits
  * @param headers    request and response header policy
  * @param admin      the admin listener (metrics, health, admin API, dashboard)
+ * @param cluster    distributed mode (buckets and bans shared through Redis), or null for a node on its own
  */
 public record PalisadeConfig(Path source, List<ListenerConfig> listeners, List<RouteConfig> routes,
                              Map<String, OriginGroupConfig> origins, TimeoutsConfig timeouts, LimitsConfig limits,
                              ForwardingConfig forwarding, LogConfig log, RulesConfig rules,
-                             GuardConfig guard, HeadersConfig headers, AdminConfig admin) {
+                             GuardConfig guard, HeadersConfig headers, AdminConfig admin, ClusterConfig cluster) {
+
+    /** A node on its own (no {@code cluster:} section). */
+    public PalisadeConfig(Path source, List<ListenerConfig> listeners, List<RouteConfig> routes,
+                          Map<String, OriginGroupConfig> origins, TimeoutsConfig timeouts, LimitsConfig limits,
+                          ForwardingConfig forwarding, LogConfig log, RulesConfig rules, GuardConfig guard,
+                          HeadersConfig headers, AdminConfig admin) {
+        this(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, headers, admin, null);
+    }
 
     /** Without an admin section: configs built in code get no admin listener. */
     public PalisadeConfig(Path source, List<ListenerConfig> listeners, List<RouteConfig> routes,
@@ -65,6 +74,7 @@ public record PalisadeConfig(Path source, List<ListenerConfig> listeners, List<R
         guard = guard == null ? GuardConfig.DEFAULTS : guard;
         headers = headers == null ? HeadersConfig.DEFAULTS : headers;
         admin = admin == null ? AdminConfig.DISABLED : admin;
+        cluster = cluster != null && cluster.enabled() ? cluster : null;
     }
 
     /** One listener, one group, one catch-all route: the one-line proxy and the demo. */
@@ -84,40 +94,40 @@ public record PalisadeConfig(Path source, List<ListenerConfig> listeners, List<R
     }
 
     public PalisadeConfig withListeners(List<ListenerConfig> newListeners) {
-        return new PalisadeConfig(source, newListeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, headers, admin);
+        return new PalisadeConfig(source, newListeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, headers, admin, cluster);
     }
 
     public PalisadeConfig withLimits(LimitsConfig newLimits) {
         return new PalisadeConfig(source, listeners, routes, origins, timeouts, newLimits, forwarding, log, rules, guard,
-                headers, admin);
+                headers, admin, cluster);
     }
 
     public PalisadeConfig withTimeouts(TimeoutsConfig newTimeouts) {
-        return new PalisadeConfig(source, listeners, routes, origins, newTimeouts, limits, forwarding, log, rules, guard, headers, admin);
+        return new PalisadeConfig(source, listeners, routes, origins, newTimeouts, limits, forwarding, log, rules, guard, headers, admin, cluster);
     }
 
     public PalisadeConfig withForwarding(ForwardingConfig newForwarding) {
-        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, newForwarding, log, rules, guard, headers, admin);
+        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, newForwarding, log, rules, guard, headers, admin, cluster);
     }
 
     public PalisadeConfig withLog(LogConfig newLog) {
-        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, newLog, rules, guard, headers, admin);
+        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, newLog, rules, guard, headers, admin, cluster);
     }
 
     public PalisadeConfig withRules(RulesConfig newRules) {
-        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, newRules, guard, headers, admin);
+        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, newRules, guard, headers, admin, cluster);
     }
 
     public PalisadeConfig withGuard(GuardConfig newGuard) {
-        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, newGuard, headers, admin);
+        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, newGuard, headers, admin, cluster);
     }
 
     public PalisadeConfig withHeaders(HeadersConfig newHeaders) {
-        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, newHeaders, admin);
+        return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, newHeaders, admin, cluster);
     }
 
     public PalisadeConfig withAdmin(AdminConfig newAdmin) {
         return new PalisadeConfig(source, listeners, routes, origins, timeouts, limits, forwarding, log, rules, guard, headers,
-                newAdmin);
+                newAdmin, cluster);
     }
 }

@@ -7,11 +7,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -80,6 +82,18 @@ public final class Metrics {
     private final LabelCells<CounterDataPoint> retryCells;
     private final Map<String, Boolean> originHealth = new ConcurrentHashMap<>();
     private volatile LongSupplier activeBans = () -> 0;
+    private volatile Supplier<ClusterView> cluster = () -> null;
+
+    /**
+     * Distributed mode as the metrics and /readyz show it.
+     *
+     * @param node      the node id
+     * @param shared    true while buckets and bans are shared through Redis, false while on local state
+     * @param detail    why, in one line
+     * @param fallbacks falls back to local state since start
+     * @param errors    Redis calls that failed or timed out since start
+     */
+    public record ClusterView(String node, boolean shared, String detail, long fallbacks, long errors) {}
 
     private final TopAddresses topBlocked = new TopAddresses(4096);
     private final RecentEvents recentBlocks = new RecentEvents(20);
@@ -106,6 +120,30 @@ public final class Metrics {
         bans = counter("palisade_bans", "Addresses banned", "reason");
         GaugeWithCallback.builder().name("palisade_bans_active").help("Bans in force")
                 .callback(cb -> cb.call(activeBans.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("palisade_cluster_shared")
+                .help("Distributed mode: 1 while rate limits and bans are shared through Redis, 0 while local to this node")
+                .callback(cb -> {
+                    ClusterView v = cluster.get();
+                    if (v != null) {
+                        cb.call(v.shared() ? 1 : 0);
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("palisade_cluster_fallbacks")
+                .help("Distributed mode: times this node fell back to local rate limits and bans")
+                .callback(cb -> {
+                    ClusterView v = cluster.get();
+                    if (v != null) {
+                        cb.call(v.fallbacks());
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("palisade_cluster_redis_errors")
+                .help("Distributed mode: Redis calls that failed or timed out")
+                .callback(cb -> {
+                    ClusterView v = cluster.get();
+                    if (v != null) {
+                        cb.call(v.errors());
+                    }
+                }).register(registry);
         tlsHandshakes = counter("palisade_tls_handshakes", "Completed TLS handshakes", "listener", "version");
         tlsFailures = counter("palisade_tls_handshake_failures", "Failed TLS handshakes", "listener", "reason");
         originUp = Gauge.builder().name("palisade_origin_up").help("1 when the origin server is healthy, 0 when ejected")
@@ -201,6 +239,16 @@ public final class Metrics {
     }
 
     /** Where the number of bans in force comes from (the guard's ban list), read at scrape time. */
+    /** Where distributed mode's state is read from; null for a node on its own. */
+    public void cluster(Supplier<ClusterView> state) {
+        this.cluster = state == null ? () -> null : state;
+    }
+
+    /** Distributed mode's state now, or null for a node on its own. */
+    public ClusterView cluster() {
+        return cluster.get();
+    }
+
     public void activeBans(LongSupplier count) {
         this.activeBans = count == null ? () -> 0 : count;
     }

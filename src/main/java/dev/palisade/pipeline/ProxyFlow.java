@@ -30,12 +30,42 @@ public final class ProxyFlow {
         this.logStages = List.copyOf(logStages);
     }
 
+    /** Where {@link #resume} goes on after a {@link Verdict.Pending}: the index of the next stage. */
+    private static final Attrs.Key<Integer> RESUME_AT = Attrs.Key.of("resumeAt");
+
     /**
      * Runs the request stages in order until one does not continue. A stage that throws fails closed:
-     * the request is answered with 500 and the cause is logged.
+     * the request is answered with 500 and the cause is logged. A {@link Verdict.Pending} is handed back
+     * as it is; once it completes the caller passes its result to {@link #resume}, on the request's thread.
      */
     public Verdict onRequest(Exchange ex) {
-        for (int i = 0; i < requestStages.size(); i++) {
+        return runFrom(ex, 0);
+    }
+
+    /**
+     * Goes on after a pending stage completed with {@code decided} (or failed with {@code failure}, which
+     * fails closed with 500): a continue runs the stages after it, anything else is the answer.
+     */
+    public Verdict resume(Exchange ex, Verdict decided, Throwable failure) {
+        Integer next = ex.attrs().get(RESUME_AT);
+        int at = next == null ? requestStages.size() : next;
+        RequestStage stage = requestStages.get(Math.max(0, at - 1));
+        if (failure != null || decided == null) {
+            log.error("request stage {} failed on request {}", stage.name(), ex.requestId(), failure);
+            ex.attrs().put(DECIDED_BY, stage.name());
+            return Verdict.respond(500, "stage " + stage.name() + " failed: " + failure);
+        }
+        if (decided instanceof Verdict.Continue) {
+            return runFrom(ex, at);
+        }
+        if (decided instanceof Verdict.Pending) {
+            return decided;
+        }
+        return decidedBy(ex, stage, decided);
+    }
+
+    private Verdict runFrom(Exchange ex, int from) {
+        for (int i = from; i < requestStages.size(); i++) {
             RequestStage stage = requestStages.get(i);
             Verdict v;
             try {
@@ -45,14 +75,22 @@ public final class ProxyFlow {
                 ex.attrs().put(DECIDED_BY, stage.name());
                 return Verdict.respond(500, "stage " + stage.name() + " failed: " + e);
             }
-            if (!(v instanceof Verdict.Continue)) {
-                if (ex.attrs().get(DECIDED_BY) == null) {
-                    ex.attrs().put(DECIDED_BY, stage.name());
-                }
+            if (v instanceof Verdict.Pending) {
+                ex.attrs().put(RESUME_AT, i + 1);
                 return v;
+            }
+            if (!(v instanceof Verdict.Continue)) {
+                return decidedBy(ex, stage, v);
             }
         }
         return Verdict.CONTINUE;
+    }
+
+    private static Verdict decidedBy(Exchange ex, RequestStage stage, Verdict v) {
+        if (ex.attrs().get(DECIDED_BY) == null) {
+            ex.attrs().put(DECIDED_BY, stage.name());
+        }
+        return v;
     }
 
     public void onUpstreamRequest(Exchange ex, MutableHeaders headers) {

@@ -78,6 +78,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private int requests;
     private ClientInfo info;
     private BodyPrefix inspecting;
+    /** Body pieces held while a request stage's verdict is pending (and the inspected prefix, if any). */
+    private BodyPrefix waiting;
 
     /** Supplies the client facts of a connection (address after PROXY protocol, TLS). */
     interface ClientInfoSource {
@@ -109,7 +111,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (c instanceof LastHttpContent) {
                 requestComplete = true;
             }
-            if (inspecting != null) {
+            if (waiting != null) {
+                waiting.add(c);
+            } else if (inspecting != null) {
                 if (inspecting.add(c)) {
                     finishInspection();
                 }
@@ -186,14 +190,47 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     /** Runs the request stages, routes, and starts forwarding. */
     private void proceed(HttpRequest req, boolean full, boolean sendContinue) {
-        HttpHeaders headers = req.headers();
         RequestHead head = ex.request();
-        ProxyFlow flow = gen.flow();
         Router.Match match = gen.router().route(head.host(), head.path());
         if (match != null) {
             ex.route(match.route().name());
         }
-        Verdict v = flow.onRequest(ex);
+        decide(gen.flow().onRequest(ex), req, full, sendContinue, match);
+    }
+
+    /**
+     * Acts on the request stages' verdict. A pending one (a remote rate limit) holds the request: reading
+     * stops, body pieces that still arrive are held, and the verdict is taken up again on this event loop.
+     */
+    private void decide(Verdict v, HttpRequest req, boolean full, boolean sendContinue, Router.Match match) {
+        if (v instanceof Verdict.Pending p) {
+            if (waiting == null) {
+                waiting = new BodyPrefix(req, Integer.MAX_VALUE);
+            }
+            clientAutoRead(false);
+            Exchange held = ex;
+            p.result().whenComplete((next, failure) -> ctx.executor().execute(() -> {
+                if (ex == held && !completed) {
+                    decide(gen.flow().resume(ex, next, failure), req, full, sendContinue, match);
+                }
+            }));
+            return;
+        }
+        BodyPrefix held = waiting;
+        waiting = null;
+        if (held != null) {
+            clientAutoRead(true);
+        }
+        forward(v, req, full, sendContinue, match);
+        if (held != null) {
+            held.replay(call);
+        }
+    }
+
+    private void forward(Verdict v, HttpRequest req, boolean full, boolean sendContinue, Router.Match match) {
+        HttpHeaders headers = req.headers();
+        RequestHead head = ex.request();
+        ProxyFlow flow = gen.flow();
         if (v instanceof Verdict.Respond r) {
             reject(r.status(), r.reasonForLog(), r.ruleId() != null ? r.ruleId() : ex.attrs().get(ProxyFlow.DECIDED_BY));
             return;
@@ -256,8 +293,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         BodyPrefix held = inspecting;
         inspecting = null;
         ex.body(held.bytes());
+        // the held pieces go on once the verdict is in (at once, or when a pending one completes)
+        waiting = held;
         proceed(held.request(), false, false);
-        held.replay(call);
     }
 
     // ---- called by ProxyCall ----
@@ -423,6 +461,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (inspecting != null) {
             inspecting.release();
             inspecting = null;
+        }
+        if (waiting != null) {
+            waiting.release();
+            waiting = null;
         }
         if (call != null) {
             call.finish(status == 0);

@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import dev.palisade.cluster.ClusterNode;
 import dev.palisade.config.ConfigException;
 import dev.palisade.config.ConfigProblem;
 import dev.palisade.config.ListenerConfig;
@@ -15,6 +18,7 @@ import dev.palisade.config.PalisadeConfig;
 import dev.palisade.guard.Guard;
 import dev.palisade.guard.client.ClientAddress;
 import dev.palisade.guard.flood.GateHandler;
+import dev.palisade.observe.Metrics;
 import dev.palisade.pipeline.ClientInfo;
 import dev.palisade.tls.CertificateWatcher;
 import dev.palisade.tls.TlsFacts;
@@ -26,17 +30,23 @@ import io.netty.channel.ChannelPipeline;
 /**
  * The connection-level parts other packages provide, per listener: PROXY protocol, the flood gate, TLS
  * and the slow-client guards, and the facts they learn about a client. The initializer asks
- * for them in pipeline order; a part that is not configured adds nothing.
+ * for them in pipeline order; a part that is not configured adds nothing. In distributed mode it also
+ * holds this node's {@link ClusterNode}, whose bucket store the guard uses and which shares the guard's bans
+ * (the guard knows nothing of Redis; the wiring is here).
  */
 class EdgeComponents {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EdgeComponents.class);
+
     private final Map<String, TlsTerminator> tls;
     private volatile Guard guard;
+    private final ClusterNode cluster;
     private final List<CertificateWatcher> watchers = new ArrayList<>();
 
-    private EdgeComponents(Map<String, TlsTerminator> tls, Guard guard) {
+    private EdgeComponents(Map<String, TlsTerminator> tls, Guard guard, ClusterNode cluster) {
         this.tls = tls;
         this.guard = guard;
+        this.cluster = cluster;
     }
 
     /** Builds every listener's parts; certificate problems of all listeners are reported together. */
@@ -52,9 +62,20 @@ class EdgeComponents {
                 }
             }
         }
+        // distributed mode: built here without I/O, connected by startCluster once the server runs
+        ClusterNode cluster = null;
+        if (config.cluster() != null) {
+            try {
+                cluster = ClusterNode.create(config.cluster());
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem(config.source() == null ? "" : config.source().toString(), 0, "cluster",
+                        e.getMessage()));
+            }
+        }
         Guard guard = null;
         try {
-            guard = Guard.create(config.guard());
+            guard = cluster == null ? Guard.create(config.guard())
+                    : Guard.create(config.guard(), Ticker.systemTicker(), cluster.rateLimitStore());
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
@@ -62,9 +83,34 @@ class EdgeComponents {
             if (guard != null) {
                 guard.close();
             }
+            if (cluster != null) {
+                cluster.close();
+            }
             throw new ConfigException(problems);
         }
-        return new EdgeComponents(Map.copyOf(tls), guard);
+        return new EdgeComponents(Map.copyOf(tls), guard, cluster);
+    }
+
+    /**
+     * Distributed mode: starts connecting to Redis in the background (the node serves on local state until it
+     * is connected), shares the guard's bans, and shows the node's state in the metrics and /readyz. No-op for
+     * a node on its own.
+     */
+    void startCluster() {
+        if (cluster == null) {
+            return;
+        }
+        cluster.shareBans(() -> guard.bans());
+        cluster.start();
+        Metrics.global().cluster(() -> {
+            ClusterNode.Status s = cluster.status();
+            return new Metrics.ClusterView(s.node(), s.shared(), s.detail(), s.fallbacks(), s.errors());
+        });
+    }
+
+    /** This node's membership of a fleet, or null for a node on its own. */
+    ClusterNode cluster() {
+        return cluster;
     }
 
     Guard guard() {
@@ -92,6 +138,9 @@ class EdgeComponents {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+        if (!java.util.Objects.equals(config.cluster(), cluster == null ? null : cluster.config())) {
+            log.warn("cluster: changes to the cluster section take effect on restart");
+        }
         Guard next = guard.reload(config.guard());
         prepared.forEach(TlsTerminator.Prepared::apply);
         Guard old = guard;
@@ -116,6 +165,10 @@ class EdgeComponents {
     void close() {
         watchers.forEach(CertificateWatcher::close);
         guard.close();
+        if (cluster != null) {
+            cluster.close();
+            Metrics.global().cluster(null);
+        }
     }
 
     TlsTerminator tls(String listener) {

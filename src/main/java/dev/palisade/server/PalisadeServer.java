@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import dev.palisade.balance.GroupSnapshot;
 import dev.palisade.balance.Router;
 import dev.palisade.forward.OriginServices;
+import dev.palisade.cluster.ClusterNode;
 import dev.palisade.config.ConfigException;
 import dev.palisade.config.ConfigLoader;
 import dev.palisade.config.ConfigProblem;
@@ -123,6 +124,7 @@ public final class PalisadeServer implements AutoCloseable {
             s.bindAll(config, components);
             components.watchCertificates();
             s.watchRules(config);
+            components.startCluster();
             CounterExport export = new CounterExport();
             s.boss.scheduleAtFixedRate(() -> {
                 s.publishOriginState();
@@ -134,7 +136,7 @@ public final class PalisadeServer implements AutoCloseable {
             }, 1, 1, TimeUnit.SECONDS);
             LogSetup.apply(config.log());
             Metrics.global().activeBans(() -> s.components.guard() == null ? 0 : s.components.guard().bans().size());
-            components.guard().bans().listener((cause, ban) -> {
+            components.guard().bans().addListener((key, cause, ban) -> {
                 Metrics.global().banned(cause.label());
                 SecurityLog.ban(ban.address(), cause.label(), ban.reason(), ban.duration(), ban.strike());
             });
@@ -297,6 +299,11 @@ public final class PalisadeServer implements AutoCloseable {
             w.close();
         }
         rulesWatcher = RuleFilesWatcher.start(dir, Duration.ofSeconds(1), () -> reloadFromSource());
+    }
+
+    /** Distributed mode: this node's membership of the fleet, or null for a node on its own. */
+    public ClusterNode cluster() {
+        return components == null ? null : components.cluster();
     }
 
     /** Binds a new admin listener address ahead of a reload, so a port in use refuses the reload. */

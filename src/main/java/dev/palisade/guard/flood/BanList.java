@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -54,10 +55,16 @@ public final class BanList {
         }
     }
 
-    /** Told of every ban as it is issued, on the thread that issued it; must not block. */
-    @FunctionalInterface
+    /**
+     * Told of the bans decided on this node as they are issued, and of bans lifted here (the server's security
+     * log and metrics; in distributed mode, the fleet). Not told of bans applied from a peer with
+     * {@link #applyPeerBan}. Called on the thread that banned (often an event loop): must not block.
+     */
     public interface Listener {
-        void banned(Cause cause, Ban ban);
+        void banned(InetAddress key, Cause cause, Ban ban);
+
+        default void unbanned(InetAddress key) {
+        }
     }
 
     private record Entry(String reason, int strike, long durationNanos, long untilNanos) {}
@@ -71,7 +78,7 @@ public final class BanList {
     private final LongAdder issued = new LongAdder();
     private final LongAdder violationCount = new LongAdder();
     private final LogBudget logBudget = new LogBudget(20, "bans");
-    private volatile Listener listener = (cause, ban) -> { };
+    private volatile List<Listener> listeners = List.of();
 
     public BanList(GuardConfig.Bans config, int ipv6Prefix) {
         this(config, ipv6Prefix, Ticker.systemTicker());
@@ -187,6 +194,29 @@ public final class BanList {
         return put(key, Cause.MANUAL, reason, strikes.asMap().getOrDefault(key, 0), duration.toNanos());
     }
 
+    /**
+     * Applies a ban another node decided: {@code key} as the peer keyed it, for the {@code remaining} time it
+     * still runs. Not counted as a strike or an issued ban, and not told to the listener. Does nothing when
+     * bans are disabled here or a longer ban is already in force.
+     */
+    public void applyPeerBan(InetAddress key, Duration remaining, String reason) {
+        if (!config.enabled() || remaining.isNegative() || remaining.isZero()) {
+            return;
+        }
+        InetAddress k = AddressKey.of(key, ipv6Prefix);
+        long now = ticker.read();
+        long until = now + remaining.toNanos();
+        bans.asMap().merge(k, new Entry(reason, strikes.asMap().getOrDefault(k, 0), remaining.toNanos(), until),
+                (old, fresh) -> old.untilNanos >= fresh.untilNanos ? old : fresh);
+    }
+
+    /** Lifts a ban because another node lifted it; not told to the listener. */
+    public void applyPeerUnban(InetAddress key) {
+        InetAddress k = AddressKey.of(key, ipv6Prefix);
+        violations.invalidate(k);
+        bans.invalidate(k);
+    }
+
     private Ban put(InetAddress key, Cause cause, String reason, int strike, long durationNanos) {
         long now = ticker.read();
         Entry e = new Entry(reason, strike, durationNanos, now + durationNanos);
@@ -198,13 +228,17 @@ public final class BanList {
                     strike, reason);
         }
         Ban ban = new Ban(who, reason, strike, Duration.ofNanos(durationNanos), Duration.ofNanos(durationNanos));
-        listener.banned(cause, ban);
+        for (Listener l : listeners) {
+            l.banned(key, cause, ban);
+        }
         return ban;
     }
 
-    /** Who hears of each new ban (the server: security log and metrics); carried over by {@link #takeOver}. */
-    public void listener(Listener l) {
-        this.listener = l == null ? (cause, ban) -> { } : l;
+    /** Adds {@code l} to those who hear of each ban decided here; carried over by {@link #takeOver}. */
+    public synchronized void addListener(Listener l) {
+        List<Listener> more = new ArrayList<>(listeners);
+        more.add(Objects.requireNonNull(l));
+        listeners = List.copyOf(more);
     }
 
     /**
@@ -223,14 +257,18 @@ public final class BanList {
             }
         });
         strikes.putAll(old.strikes.asMap());
-        listener = old.listener;
+        listeners = old.listeners;
     }
 
     /** Lifts a ban; returns whether there was one. The strike count is kept. */
     public boolean unban(InetAddress address) {
         InetAddress key = AddressKey.of(address, ipv6Prefix);
         violations.invalidate(key);
-        return bans.asMap().remove(key) != null;
+        boolean was = bans.asMap().remove(key) != null;
+        for (Listener l : listeners) {
+            l.unbanned(key);
+        }
+        return was;
     }
 
     /** Lifts every ban and forgets every strike. */

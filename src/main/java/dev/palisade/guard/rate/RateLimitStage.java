@@ -2,6 +2,7 @@ package dev.palisade.guard.rate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -80,23 +81,43 @@ public final class RateLimitStage implements RequestStage {
         return policies.isEmpty();
     }
 
+    /**
+     * Takes a token from every matching policy's bucket. When a bucket's answer has to come from a remote
+     * store, the verdict is {@link Verdict.Pending} and the remaining policies are looked at once it is in.
+     */
     @Override
     public Verdict onRequest(Exchange ex) {
         if (policies.isEmpty()) {
             return Verdict.CONTINUE;
         }
-        String path = PathNormalizer.normalize(ex.request().path());
-        RateLimitStatus tightest = null;
-        for (int i = 0; i < policies.size(); i++) {
+        return evaluate(ex, PathNormalizer.normalize(ex.request().path()), 0, null, null);
+    }
+
+    /** Goes through the policies from {@code from}; {@code answered} is the probe of policy {@code from}, when known. */
+    private Verdict evaluate(Exchange ex, String path, int from, RateLimitStatus tightestSoFar,
+                             RateLimitStore.Probe answered) {
+        RateLimitStatus tightest = tightestSoFar;
+        for (int i = from; i < policies.size(); i++) {
             Policy p = policies.get(i);
-            if (!p.matcher.applies(ex, path)) {
-                continue;
+            RateLimitStore.Probe probe;
+            if (answered != null && i == from) {
+                probe = answered;
+            } else {
+                if (!p.matcher.applies(ex, path)) {
+                    continue;
+                }
+                String key = p.matcher.key(ex, path);
+                if (key == null) {
+                    continue;
+                }
+                CompletableFuture<RateLimitStore.Probe> f = p.limiter.tryConsume(key);
+                if (!f.isDone()) {
+                    int at = i;
+                    RateLimitStatus t = tightest;
+                    return new Verdict.Pending(f.thenApply(later -> evaluate(ex, path, at, t, later)));
+                }
+                probe = f.join();
             }
-            String key = p.matcher.key(ex, path);
-            if (key == null) {
-                continue;
-            }
-            RateLimitStore.Probe probe = p.limiter.tryConsume(key);
             long reset = seconds(probe.consumed() ? probe.nanosToFull() : probe.nanosToNext());
             RateLimitStatus status = new RateLimitStatus(p.config.name(), p.quota, p.windowSeconds,
                     probe.remaining(), reset, !probe.consumed());

@@ -1,12 +1,16 @@
 package dev.palisade.guard.rate;
 
+import java.util.concurrent.CompletableFuture;
+
 import dev.palisade.config.GuardConfig;
 
 /**
  * Where the token buckets live. {@link LocalRateLimitStore} keeps them in this process; a distributed
- * store (Bucket4j over Redis, so several nodes share one allowance) implements the same two calls.
- * An implementation must never block an event loop: a remote store answers from local state and
- * synchronises in the background, and falls back to local limits when the remote side is unreachable.
+ * store (Bucket4j over Redis, so several nodes share one allowance) implements the same calls.
+ * An implementation must never block an event loop: a local store answers with a completed future; a
+ * remote one completes it when the remote side answers (or answers from local state where it can), and
+ * must complete it within a bounded time, falling back to local limits when the remote side is slow or
+ * unreachable.
  */
 public interface RateLimitStore {
 
@@ -16,8 +20,11 @@ public interface RateLimitStore {
     /** The buckets of one policy, by key. Thread-safe. */
     interface Limiter {
 
-        /** Takes one token from the bucket of {@code key}, creating a full bucket for a new key. */
-        Probe tryConsume(String key);
+        /**
+         * Takes one token from the bucket of {@code key}, creating a full bucket for a new key. The future
+         * is complete on return unless the answer has to come from a remote store; it never fails.
+         */
+        CompletableFuture<Probe> tryConsume(String key);
 
         /** Keys held right now (approximate). */
         long keys();

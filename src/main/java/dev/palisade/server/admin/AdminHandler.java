@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import dev.palisade.config.AdminConfig;
 import dev.palisade.observe.JsonLine;
 import dev.palisade.observe.LiveStats;
+import dev.palisade.observe.Metrics;
 import dev.palisade.observe.SecurityLog;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -151,12 +152,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void readyz(ChannelHandlerContext ctx, FullHttpRequest req) {
         List<String> problems = hooks.notReady();
+        // distributed mode on local state is still ready (it serves, with this node's limits): said in the detail
+        Metrics.ClusterView cluster = hooks.metrics().cluster();
+        String clusterDetail = cluster == null ? null : new JsonLine().field("node", cluster.node())
+                .field("state", cluster.shared() ? "shared" : "local").field("detail", cluster.detail()).toString();
         if (problems.isEmpty()) {
-            send(ctx, req, HttpResponseStatus.OK, JSON, "{\"ready\":true}", false);
+            JsonLine ok = new JsonLine().field("ready", true);
+            send(ctx, req, HttpResponseStatus.OK, JSON, (clusterDetail == null ? ok : ok.raw("cluster", clusterDetail))
+                    .toString(), false);
             return;
         }
+        JsonLine bad = new JsonLine().field("ready", false).raw("problems", array(problems));
         send(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, JSON,
-                new JsonLine().field("ready", false).raw("problems", array(problems)).toString(), false);
+                (clusterDetail == null ? bad : bad.raw("cluster", clusterDetail)).toString(), false);
     }
 
     private void reload(ChannelHandlerContext ctx, FullHttpRequest req) {

@@ -96,7 +96,7 @@ class BanListTest {
     @Test
     void everyBanIsToldToTheListenerWithItsCauseAlsoAfterATakeOver() throws Exception {
         List<String> heard = new java.util.ArrayList<>();
-        bans.listener((cause, ban) -> heard.add(cause.label() + " " + ban.address() + " " + ban.strike()));
+        bans.addListener((key, cause, ban) -> heard.add(cause.label() + " " + ban.address() + " " + ban.strike()));
         InetAddress a = ip("192.0.2.1");
         for (int i = 0; i < 3; i++) {
             bans.recordViolation(a, BanList.Cause.CONNECTIONS, "cap");

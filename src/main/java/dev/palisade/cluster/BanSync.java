@@ -1,0 +1,176 @@
+package dev.palisade.cluster;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+import dev.palisade.guard.flood.BanList;
+
+/**
+ * Bans shared by the fleet. A ban decided on this node is written to Redis as {@code <prefix>ban:<address>}
+ * with the ban's time as its expiry, and published on {@code <prefix>bans}; every node subscribed applies it
+ * at once (the ban holds fleet-wide within the pub/sub delivery time, well under a second). A node that
+ * starts, or comes back after Redis was away, loads the ban keys still there. Lifted bans travel the same way.
+ *
+ * <p>Messages are tab-separated text: {@code ban <node> <address> <millis> <reason>} and
+ * {@code unban <node> <address>}. A node ignores its own messages, and anything that is not an IP literal
+ * (so a message never causes a name lookup).
+ */
+final class BanSync implements BanList.Listener {
+
+    private static final Logger log = LoggerFactory.getLogger(BanSync.class);
+    /** A dotted IPv4 address, or an IPv6 one (a colon makes the JDK parse it as a literal, never look it up). */
+    private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]{1,44}");
+    private static final int MAX_REASON = 200;
+    /** A peer's ban lasts at most a year here, whatever the message says. */
+    private static final long MAX_BAN_MILLIS = 365L * 24 * 3600 * 1000;
+    /** At most this many ban keys are loaded at start; the ban list itself is bounded too. */
+    private static final int MAX_LOADED = 100_000;
+
+    private final ClusterNode node;
+    private final String keyPrefix;
+    private final String channel;
+    private final Supplier<BanList> bans;
+
+    BanSync(ClusterNode node, String keyPrefix, Supplier<BanList> bans) {
+        this.node = node;
+        this.keyPrefix = keyPrefix + "ban:";
+        this.channel = channel(keyPrefix);
+        this.bans = bans;
+    }
+
+    static String channel(String keyPrefix) {
+        return keyPrefix + "bans";
+    }
+
+    @Override
+    public void banned(InetAddress key, BanList.Cause cause, BanList.Ban ban) {
+        RedisAsyncCommands<String, byte[]> redis = commands();
+        if (redis == null) {
+            return;
+        }
+        String ip = key.getHostAddress();
+        String why = clean(ban.reason());
+        long ms = Math.max(1, ban.duration().toMillis());
+        redis.set(keyPrefix + ip, (node.nodeId() + "\t" + why).getBytes(StandardCharsets.UTF_8), SetArgs.Builder.px(ms))
+                .exceptionally(this::failed);
+        redis.publish(channel, bytes("ban\t" + node.nodeId() + "\t" + ip + "\t" + ms + "\t" + why)).exceptionally(this::failed);
+    }
+
+    @Override
+    public void unbanned(InetAddress key) {
+        RedisAsyncCommands<String, byte[]> redis = commands();
+        if (redis == null) {
+            return;
+        }
+        String ip = key.getHostAddress();
+        redis.del(keyPrefix + ip).exceptionally(this::failed);
+        redis.publish(channel, bytes("unban\t" + node.nodeId() + "\t" + ip)).exceptionally(this::failed);
+    }
+
+    /** A message on the ban channel (on a Redis client thread). */
+    void onMessage(String message) {
+        String[] f = message.split("\t", 5);
+        if (f.length < 3 || f[1].equals(node.nodeId())) {
+            return;
+        }
+        InetAddress address = literal(f[2]);
+        if (address == null) {
+            return;
+        }
+        if (f[0].equals("ban") && f.length == 5) {
+            long ms;
+            try {
+                ms = Long.parseLong(f[3]);
+            } catch (NumberFormatException e) {
+                return;
+            }
+            bans.get().applyPeerBan(address, Duration.ofMillis(Math.min(ms, MAX_BAN_MILLIS)),
+                    clean(f[4]) + " (node " + clean(f[1]) + ")");
+        } else if (f[0].equals("unban")) {
+            bans.get().applyPeerUnban(address);
+        }
+    }
+
+    /** Loads every ban key in Redis with its remaining time, asynchronously (SCAN, then GET and PTTL per key). */
+    void loadAll() {
+        RedisAsyncCommands<String, byte[]> redis = commands();
+        if (redis != null) {
+            scan(redis, ScanCursor.INITIAL, 0);
+        }
+    }
+
+    private void scan(RedisAsyncCommands<String, byte[]> redis, ScanCursor cursor, int loaded) {
+        redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix + "*").limit(500)).thenAccept((KeyScanCursor<String> c) -> {
+            for (String k : c.getKeys()) {
+                load(redis, k);
+            }
+            int total = loaded + c.getKeys().size();
+            if (!c.isFinished() && total < MAX_LOADED) {
+                scan(redis, c, total);
+            } else if (total > 0) {
+                log.info("cluster node {}: {} ban(s) loaded from redis", node.nodeId(), total);
+            }
+        }).exceptionally(this::failed);
+    }
+
+    private void load(RedisAsyncCommands<String, byte[]> redis, String key) {
+        InetAddress address = literal(key.substring(keyPrefix.length()));
+        if (address == null) {
+            return;
+        }
+        redis.pttl(key).thenCombine(redis.get(key), (ttl, value) -> {
+            if (ttl != null && ttl > 0 && value != null) {
+                String[] f = new String(value, StandardCharsets.UTF_8).split("\t", 2);
+                String reason = f.length == 2 ? clean(f[1]) + " (node " + clean(f[0]) + ")" : "shared ban";
+                bans.get().applyPeerBan(address, Duration.ofMillis(Math.min(ttl, MAX_BAN_MILLIS)), reason);
+            }
+            return null;
+        }).toCompletableFuture().orTimeout(node.config().commandTimeout().toMillis() * 4, TimeUnit.MILLISECONDS)
+                .exceptionally(this::failed);
+    }
+
+    private RedisAsyncCommands<String, byte[]> commands() {
+        StatefulRedisConnection<String, byte[]> c = node.connection();
+        return c == null || !node.sharing() ? null : c.async();
+    }
+
+    private <T> T failed(Throwable e) {
+        node.failed(e);
+        return null;
+    }
+
+    private static InetAddress literal(String s) {
+        if (!IP_LITERAL.matcher(s).matches()) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(s);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static String clean(String s) {
+        String t = s.replaceAll("[\\t\\r\\n\\x00-\\x1f\\x7f]", " ");
+        return t.length() > MAX_REASON ? t.substring(0, MAX_REASON) : t;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,264 @@
+package dev.palisade.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.palisade.config.ConfigLoader;
+import dev.palisade.config.PalisadeConfig;
+import dev.palisade.server.PalisadeServer;
+import dev.palisade.testing.TestOrigin;
+
+/**
+ * Two Palisade nodes in this JVM sharing one real Redis (started by the test on a free port): one
+ * allowance for the fleet, bans that travel, and an outage both nodes ride out on local limits.
+ */
+@Timeout(120)
+class ClusterTest {
+
+    /** Two nodes: {@code shared} (100/min per X-Client header) and {@code tight} (1/min per address, bans). */
+    static PalisadeConfig node(TestOrigin origin, String redis, String id, String sync) throws Exception {
+        return ConfigLoader.parse("""
+                listeners:
+                  - name: http
+                    bind: 127.0.0.1:0
+                origins:
+                  app:
+                    servers: [127.0.0.1:%d]
+                admin:
+                  enabled: false
+                log:
+                  access: off
+                  security: off
+                guard:
+                  bans:
+                    after_violations: 2
+                  rate_limits:
+                    - name: shared
+                      key: ["header:X-Client"]
+                      limits: [100/min]
+                      paths: [/api/]
+                    - name: tight
+                      key: [address]
+                      limits: [1/min]
+                      paths: [/tight]
+                      ban: true
+                cluster:
+                  redis: %s
+                  node_id: %s
+                  sync: %s
+                  command_timeout: 1s
+                  fallback_after: 500ms
+                """.formatted(origin.port(), redis, id, sync), "test.yaml", null, Path.of("."));
+    }
+
+    @Test
+    void aPolicyOf100PerMinuteAllows100AcrossBothNodes() throws Exception {
+        try (TestRedis redis = new TestRedis(); TestOrigin origin = new TestOrigin();
+             PalisadeServer a = PalisadeServer.start(node(origin, redis.uri(), "a", "exact"));
+             PalisadeServer b = PalisadeServer.start(node(origin, redis.uri(), "b", "exact"))) {
+            assertTrue(eventually(() -> a.cluster().sharing() && b.cluster().sharing()), "both nodes connect");
+            int ok = 0;
+            int limited = 0;
+            long start = System.nanoTime();
+            for (int i = 0; i < 150; i++) {
+                int status = get(i % 2 == 0 ? a : b, "127.0.0.1", "/api/x", "client-1");
+                if (status == 200) {
+                    ok++;
+                } else if (status == 429) {
+                    limited++;
+                }
+            }
+            long refilled = refilled(start);
+            assertTrue(ok >= 100 && ok <= 100 + refilled,
+                    "the fleet lets 100 through (+" + refilled + " refilled meanwhile), not 100 per node: " + ok);
+            assertEquals(150, ok + limited);
+            // another key has its own allowance
+            assertEquals(200, get(b, "127.0.0.1", "/api/x", "client-2"));
+        }
+    }
+
+    @Test
+    void aRequestBodyWaitsWithItsRequestAndReachesTheOriginWhole() throws Exception {
+        try (TestRedis redis = new TestRedis(); TestOrigin origin = new TestOrigin();
+             PalisadeServer a = PalisadeServer.start(node(origin, redis.uri(), "a", "exact"))) {
+            assertTrue(eventually(() -> a.cluster().sharing()));
+            byte[] body = new byte[300_000];
+            java.util.Arrays.fill(body, (byte) 'x');
+            for (int round = 0; round < 3; round++) {
+                try (Socket s = new Socket("127.0.0.1", a.port("http"))) {
+                    s.setSoTimeout(10_000);
+                    OutputStream out = s.getOutputStream();
+                    out.write(("POST /api/upload HTTP/1.1\r\nHost: app.example\r\nX-Client: up\r\nContent-Length: "
+                            + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body);
+                    out.flush();
+                    String resp = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    assertTrue(resp.startsWith("HTTP/1.1 200"), resp.lines().findFirst().orElse(""));
+                }
+            }
+            assertEquals(3, origin.received().size());
+            origin.received().forEach(r -> assertEquals(body.length, r.bodyBytes()));
+        }
+    }
+
+    @Test
+    void delayedSynchronisationOvershootsByAtMostTheSyncTokensPerNode() throws Exception {
+        try (TestRedis redis = new TestRedis(); TestOrigin origin = new TestOrigin();
+             PalisadeServer a = PalisadeServer.start(node(origin, redis.uri(), "a", "delayed"));
+             PalisadeServer b = PalisadeServer.start(node(origin, redis.uri(), "b", "delayed"))) {
+            assertTrue(eventually(() -> a.cluster().sharing() && b.cluster().sharing()), "both nodes connect");
+            int ok = 0;
+            long start = System.nanoTime();
+            for (int i = 0; i < 300; i++) {
+                if (get(i % 2 == 0 ? a : b, "127.0.0.1", "/api/x", "client-1") == 200) {
+                    ok++;
+                }
+            }
+            // sync_tokens defaults to 10: each node may run 10 ahead of Redis
+            long refilled = refilled(start);
+            assertTrue(ok >= 100 && ok <= 120 + refilled, "allowed " + ok + " of a 100/min policy over two nodes");
+        }
+    }
+
+    @Test
+    void aBanOnOneNodeIsPushedToTheOther() throws Exception {
+        try (TestRedis redis = new TestRedis(); TestOrigin origin = new TestOrigin();
+             PalisadeServer a = PalisadeServer.start(node(origin, redis.uri(), "a", "exact"));
+             PalisadeServer b = PalisadeServer.start(node(origin, redis.uri(), "b", "exact"))) {
+            assertTrue(eventually(() -> a.cluster().sharing() && b.cluster().sharing()), "both nodes connect");
+            assertEquals(200, get(b, "127.0.0.2", "/ok", "x"), "not banned yet on b");
+            // 1/min with ban: true and after_violations: 2 -> the third request on a bans 127.0.0.2
+            assertEquals(200, get(a, "127.0.0.2", "/tight", "x"));
+            assertEquals(429, get(a, "127.0.0.2", "/tight", "x"));
+            assertEquals(429, get(a, "127.0.0.2", "/tight", "x"));
+            assertTrue(refused(a, "127.0.0.2"), "banned on a");
+            long banned = System.nanoTime();
+            assertTrue(eventually(() -> refused(b, "127.0.0.2")), "the ban reaches b");
+            long tookMillis = (System.nanoTime() - banned) / 1_000_000;
+            // pushed over pub/sub, so it arrives in milliseconds; the time is printed, not asserted (a busy
+            // machine may stretch it), and bench/cluster.sh is where it is measured
+            System.out.println("ban reached node b after " + tookMillis + " ms");
+            assertEquals(200, get(b, "127.0.0.3", "/ok", "x"), "other addresses are not affected");
+
+            // a third node started now loads the ban from Redis
+            try (PalisadeServer c = PalisadeServer.start(node(origin, redis.uri(), "c", "exact"))) {
+                assertTrue(eventually(() -> refused(c, "127.0.0.2")), "a starting node loads the current bans");
+            }
+        }
+    }
+
+    @Test
+    void anOutageFallsBackToLocalLimitsAndSharingResumesWhenRedisReturns() throws Exception {
+        try (TestRedis redis = new TestRedis(); TestOrigin origin = new TestOrigin();
+             PalisadeServer a = PalisadeServer.start(node(origin, redis.uri(), "a", "exact"));
+             PalisadeServer b = PalisadeServer.start(node(origin, redis.uri(), "b", "exact"))) {
+            assertTrue(eventually(() -> a.cluster().sharing() && b.cluster().sharing()), "both nodes connect");
+            for (int i = 0; i < 10; i++) {
+                assertEquals(200, get(i % 2 == 0 ? a : b, "127.0.0.1", "/api/x", "before"));
+            }
+
+            redis.stop();
+            // mid-traffic: every request is still answered (from local buckets), none hangs or fails
+            int ok = 0;
+            long start = System.nanoTime();
+            for (int i = 0; i < 240; i++) {
+                int status = get(i % 2 == 0 ? a : b, "127.0.0.1", "/api/x", "during");
+                assertTrue(status == 200 || status == 429, "answered " + status);
+                ok += status == 200 ? 1 : 0;
+            }
+            // each node applies the policy on its own: 100 per node at most
+            long refilled = 2 * refilled(start);
+            assertTrue(ok >= 100 && ok <= 200 + refilled, "allowed " + ok + " on local buckets");
+            assertTrue(eventually(() -> !a.cluster().sharing() && !b.cluster().sharing()), "both nodes fall back");
+            assertTrue(a.cluster().status().detail().contains("redis"), a.cluster().status().detail());
+            assertTrue(a.cluster().status().fallbacks() >= 1);
+
+            redis.start();
+            assertTrue(eventually(() -> a.cluster().sharing() && b.cluster().sharing()), "both nodes resume sharing");
+            int shared = 0;
+            long again = System.nanoTime();
+            for (int i = 0; i < 150; i++) {
+                shared += get(i % 2 == 0 ? a : b, "127.0.0.1", "/api/x", "after") == 200 ? 1 : 0;
+            }
+            long refilledAgain = refilled(again);
+            assertTrue(shared >= 100 && shared <= 100 + refilledAgain, "one allowance for the fleet again: " + shared);
+        }
+    }
+
+    /** Tokens a 100/min bucket refilled since {@code start} (greedy refill: one every 600 ms), rounded up. */
+    static long refilled(long start) {
+        return (System.nanoTime() - start) / 600_000_000L + 1;
+    }
+
+    /** GET {@code path} on {@code node} from {@code from} (a loopback address), one connection; the status or -1. */
+    static int get(PalisadeServer node, String from, String path, String client) {
+        try (Socket s = new Socket()) {
+            s.setSoTimeout(10_000);
+            s.bind(new InetSocketAddress(from, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", node.port("http")), 5_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: app.example\r\nX-Client: " + client
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] head = new byte[12];
+            int n = 0;
+            while (n < head.length) {
+                int r = in.read(head, n, head.length - n);
+                if (r < 0) {
+                    return -1;
+                }
+                n += r;
+            }
+            in.readAllBytes();
+            return Integer.parseInt(new String(head, 9, 3, StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Whether {@code from} is refused by {@code node}: the connection closed without an answer, or 403. */
+    static boolean refused(PalisadeServer node, String from) {
+        int status = get(node, from, "/ok", "x");
+        return status == -1 || status == 403;
+    }
+
+    /** Polls {@code condition} every 20 ms for up to 10 s. */
+    static boolean eventually(BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return condition.getAsBoolean();
+    }
+
+    @Test
+    void aNodeOnItsOwnHasNoCluster() throws Exception {
+        try (TestOrigin origin = new TestOrigin();
+             PalisadeServer alone = PalisadeServer.start(ConfigLoader.parse("""
+                     listeners: [{name: http, bind: 127.0.0.1:0}]
+                     origins: {app: {servers: [127.0.0.1:%d]}}
+                     admin: {enabled: false}
+                     log: {access: off, security: off}
+                     """.formatted(origin.port()), "test.yaml", null, Path.of(".")))) {
+            assertEquals(null, alone.cluster());
+            assertEquals(200, get(alone, "127.0.0.1", "/", "x"));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.palisade.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import redis.embedded.RedisServer;
+
+/**
+ * A real Redis server (the binary the embedded-redis test dependency ships) on a free loopback port, for
+ * the distributed-mode tests: no install needed. It saves nothing (no RDB, no AOF) and works in
+ * {@code target/redis-test}, so no dump file lands in the repository. Can be stopped and started again on
+ * the same port, to act out an outage.
+ */
+final class TestRedis implements AutoCloseable {
+
+    private final int port;
+    private final String password;
+    private RedisServer server;
+
+    TestRedis() {
+        this(null);
+    }
+
+    TestRedis(String password) {
+        this.port = freePort();
+        this.password = password;
+        start();
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** The URI to put in {@code cluster.redis}. */
+    String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    void start() {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "redis-test"));
+            var b = RedisServer.newRedisServer()
+                    .port(port)
+                    .bind("127.0.0.1")
+                    .setting("save \"\"")
+                    .setting("appendonly no")
+                    .setting("dir " + dir.toAbsolutePath());
+            if (password != null) {
+                b.setting("requirepass " + password);
+            }
+            server = b.build();
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void stop() {
+        try {
+            if (server != null) {
+                server.stop();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
