@@ -306,6 +306,10 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             pos = lf + 1;
         }
 
+        if (method.equals("CONNECT")) {
+            fail(in, out, ErrorKind.METHOD_NOT_ALLOWED, "CONNECT is not proxied");
+            return;
+        }
         String uri = target;
         if (target.charAt(0) != '/') {
             if (target.equals("*") && method.equals("OPTIONS")) {
@@ -328,8 +332,9 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
                 headers.set(HttpHeaderNames.HOST, authority);
             }
         }
-        if (method.equals("CONNECT")) {
-            fail(in, out, ErrorKind.METHOD_NOT_ALLOWED, "CONNECT is not proxied");
+        String pathProblem = uri.equals("*") ? null : TargetPath.problem(uri);
+        if (pathProblem != null) {
+            fail(in, out, ErrorKind.BAD_REQUEST, pathProblem);
             return;
         }
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
@@ -369,6 +374,10 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             if (length < 0) {
                 fail(in, out, ErrorKind.BAD_REQUEST, "malformed Content-Length");
                 return;
+            }
+            if (lengths.get(0).length() > 1 && lengths.get(0).charAt(0) == '0') {
+                // leading zeros: the origin gets the plain number, one form only
+                headers.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
             }
             if (maxBody > 0 && length > maxBody) {
                 fail(in, out, ErrorKind.BODY_TOO_LARGE, "Content-Length " + length + " over the limit " + maxBody);
