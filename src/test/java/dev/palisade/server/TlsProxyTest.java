@@ -79,6 +79,10 @@ class TlsProxyTest {
                             URI.create("https://localhost:" + port + "/status/503")).build(), HttpResponse.BodyHandlers.ofString());
                     assertEquals(503, missing.statusCode());
                     assertTrue(missing.body().contains(missing.headers().firstValue("x-request-id").orElseThrow()));
+                    // a dot-segment hidden behind percent-encoding is refused on both protocols (RFC 3986 5.2.4)
+                    HttpResponse<String> traversal = client.send(HttpRequest.newBuilder(
+                            URI.create("https://localhost:" + port + "/v/%2e%2e/secret")).build(), HttpResponse.BodyHandlers.ofString());
+                    assertEquals(400, traversal.statusCode(), v + ": " + traversal.body());
                 }
                 TestOrigin.Received h2 = origin.received().get(0);
                 assertEquals(10, h2.bodyBytes());
