@@ -57,6 +57,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
     private ChannelHandlerContext ctx;
     private State state = State.HEAD;
     private boolean paused;
+    private boolean decoding;
     private long remaining;
     private long bodySoFar;
 
@@ -115,8 +116,15 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** Decodes what is already buffered, as if it had just been read. */
+    /**
+     * Decodes what is already buffered, as if it had just been read. Not while this decoder's own loop runs:
+     * an answer written at once (a refusal with keep-alive) resumes from inside that loop, which then goes on
+     * with the buffered bytes by itself; a nested read there would release the buffer the loop still holds.
+     */
     private void decodePending() {
+        if (decoding) {
+            return;
+        }
         try {
             channelRead(ctx, Unpooled.EMPTY_BUFFER);
         } catch (Exception e) {
@@ -134,6 +142,16 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         readOn();
         if (internalBuffer().isReadable()) {
             decodePending();
+        }
+    }
+
+    @Override
+    protected void callDecode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decoding = true;
+        try {
+            super.callDecode(ctx, in, out);
+        } finally {
+            decoding = false;
         }
     }
 

@@ -264,6 +264,12 @@ class SmugglingTest {
             exchange("a smuggling request after a good one: only the good one is forwarded (RFC 9112 6.1)",
                     "GET /one HTTP/1.1|Host: a||" + POST + "Content-Length: 6|Transfer-Encoding: chunked||0||G",
                     List.of(200, 400), true, "GET /one HTTP/1.1 ; none ; "),
+            exchange("a request refused with keep-alive, then a pipelined one (RFC 9112 9.3.2)",
+                    "TRACE / HTTP/1.1|Host: a||GET /after HTTP/1.1|Host: a||", List.of(405, 200), false,
+                    "GET /after HTTP/1.1 ; none ; "),
+            exchange("an unmet expectation with keep-alive, then a pipelined one (RFC 9110 10.1.1)",
+                    "GET / HTTP/1.1|Host: a|Expect: x||GET /after HTTP/1.1|Host: a||", List.of(417, 200), false,
+                    "GET /after HTTP/1.1 ; none ; "),
             exchange("nothing after a refused request is read (RFC 9112 9.6)",
                     "GET / HTTP/1.1|Host : a||GET /two HTTP/1.1|Host: a||", List.of(400), true),
             // ---- Expect ----
