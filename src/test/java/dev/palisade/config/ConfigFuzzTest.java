@@ -11,10 +11,15 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * {@code src/test/resources/dev/palisade/config/ConfigFuzzTestInputs/}. Under {@code mvn verify} it fuzzes for
  * a few seconds; {@code bench/fuzz.sh} runs it longer.
  */
-class ConfigFuzzTest {
+public class ConfigFuzzTest {
 
-    @FuzzTest(maxDuration = "4s")
+    @FuzzTest(maxDuration = "2m")
     void loadsOrReportsProblems(byte[] input) {
+        check(input);
+    }
+
+    /** One input; also called by the combined target {@code dev.palisade.EdgeInputFuzzTest}. */
+    public static void check(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         try {
             ConfigLoader.parse(text, "fuzz.yaml", null, Path.of("/nonexistent-fuzz-base"));

@@ -11,10 +11,15 @@ import dev.palisade.config.ConfigException;
  * located error; no other exception escapes, and nothing hangs. Seeds: the shipped rule files' shapes in
  * {@code src/test/resources/dev/palisade/rules/RuleTextFuzzTestInputs/}.
  */
-class RuleTextFuzzTest {
+public class RuleTextFuzzTest {
 
-    @FuzzTest(maxDuration = "4s")
+    @FuzzTest(maxDuration = "2m")
     void compilesOrReportsProblems(byte[] input) {
+        check(input);
+    }
+
+    /** One input; also called by the combined target {@code dev.palisade.EdgeInputFuzzTest}. */
+    public static void check(byte[] input) {
         try {
             RuleLoader.parse("fuzz.rules", new String(input, StandardCharsets.UTF_8));
         } catch (ConfigException expected) {

@@ -44,7 +44,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * buffer is released (the leak detector runs at PARANOID). Requests that pass reach an origin address
  * that cannot be connected from an embedded channel, so they end in Palisade's 502 page.
  */
-class RequestPathFuzzTest {
+public class RequestPathFuzzTest {
 
     private static final Generation GENERATION = generation();
     private static final ServerState STATE = new ServerState(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
@@ -77,8 +77,13 @@ class RequestPathFuzzTest {
         return a;
     }
 
-    @FuzzTest(maxDuration = "4s")
+    @FuzzTest(maxDuration = "2m")
     void answersOrClosesCleanly(byte[] input) throws Exception {
+        check(input);
+    }
+
+    /** One input; also called by the combined target {@code dev.palisade.EdgeInputFuzzTest}. */
+    public static void check(byte[] input) throws Exception {
         ListenerConfig listener = GENERATION.config().listeners().get(0);
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast("decoder", new StrictRequestDecoder(8192, 16384, 100, 1 << 20,

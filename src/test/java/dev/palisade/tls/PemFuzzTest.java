@@ -16,12 +16,17 @@ import dev.palisade.config.TlsConfig;
  * problems naming the file; no exception escapes (broken base64, truncated DER, wrong block types,
  * encrypted keys without a password).
  */
-class PemFuzzTest {
+public class PemFuzzTest {
 
     private static final TlsConfig TLS = TlsConfig.of(Path.of("fuzz-certs"));
 
-    @FuzzTest(maxDuration = "4s")
+    @FuzzTest(maxDuration = "2m")
     void readsOrReportsProblems(byte[] input) {
+        check(input);
+    }
+
+    /** One input; also called by the combined target {@code dev.palisade.EdgeInputFuzzTest}. */
+    public static void check(byte[] input) {
         List<ConfigProblem> problems = new ArrayList<>();
         PemFile.parse(Path.of("fuzz.pem"), new String(input, StandardCharsets.US_ASCII),
                 new KeyPassword(TLS, Map.of("FUZZ_KEY_PASSWORD", "secret")::get), problems);
