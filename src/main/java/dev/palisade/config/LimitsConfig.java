@@ -6,13 +6,13 @@ package dev.palisade.config;
  * @param maxRequestLine          bytes in the request line (414 beyond)
  * @param maxHeaderSize           bytes in the whole header section (431 beyond)
  * @param maxHeaders              header fields (431 beyond)
- * @param maxBody                 request body bytes, 0 for no limit (413 beyond)
+ * @param maxBody                 request body bytes, 0 for no limit (413 beyond); 100 MiB by default
  * @param maxRequestsPerConnection requests on one keep-alive connection before it is closed
  */
 public record LimitsConfig(int maxRequestLine, int maxHeaderSize, int maxHeaders, long maxBody,
                            int maxRequestsPerConnection) {
 
-    public static final LimitsConfig DEFAULTS = new LimitsConfig(8192, 16384, 100, 0, 10_000);
+    public static final LimitsConfig DEFAULTS = new LimitsConfig(8192, 16384, 100, 100L << 20, 10_000);
 
     public LimitsConfig {
         if (maxRequestLine < 64) {

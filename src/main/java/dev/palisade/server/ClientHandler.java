@@ -168,8 +168,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
         String expect = headers.get(HttpHeaderNames.EXPECT);
         boolean sendContinue = false;
-        if (expect != null) {
-            if (!expect.equalsIgnoreCase("100-continue") || http10 || headers.getAll(HttpHeaderNames.EXPECT).size() > 1) {
+        if (expect != null && !http10) {
+            // RFC 9110 10.1.1: an HTTP/1.0 request's 100-continue is ignored (and it never gets a 1xx)
+            if (!expect.equalsIgnoreCase("100-continue") || headers.getAll(HttpHeaderNames.EXPECT).size() > 1) {
                 reject(417, "unsupported Expect", "protocol");
                 return;
             }

@@ -64,7 +64,7 @@ final class PalisadeInitializer extends ChannelInitializer<Channel> {
             @Override
             protected void initChannel(Channel stream) {
                 stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, false));
-                stream.pipeline().addLast("h2-request", new Http2Requests());
+                stream.pipeline().addLast("h2-request", new Http2Requests(generations.get().config().limits().maxBody()));
                 addProxy(stream.pipeline());
             }
         }));

@@ -248,7 +248,11 @@ final class ProxyCall implements OriginListener {
             openTunnel(head);
             return;
         }
-        originKeepAlive = HttpUtil.isKeepAlive(head) && head.protocolVersion() == HttpVersion.HTTP_1_1;
+        // a 204 that declares a length or coding frames ambiguously (RFC 9110 8.6, RFC 9112 6.1): whatever
+        // follows it on the connection is not a response, so the connection is not reused
+        originKeepAlive = HttpUtil.isKeepAlive(head) && head.protocolVersion() == HttpVersion.HTTP_1_1
+                && !(status == 204 && (h.contains(HttpHeaderNames.CONTENT_LENGTH)
+                        || h.contains(HttpHeaderNames.TRANSFER_ENCODING)));
         // the body arrives de-chunked; the client side frames it again
         h.remove(HttpHeaderNames.TRANSFER_ENCODING);
         boolean hadLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);

@@ -57,6 +57,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
     private ChannelHandlerContext ctx;
     private State state = State.HEAD;
     private boolean paused;
+    private boolean decoding;
     private long remaining;
     private long bodySoFar;
 
@@ -115,8 +116,15 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** Decodes what is already buffered, as if it had just been read. */
+    /**
+     * Decodes what is already buffered, as if it had just been read. Not while this decoder's own loop runs:
+     * an answer written at once (a refusal with keep-alive) resumes from inside that loop, which then goes on
+     * with the buffered bytes by itself; a nested read there would release the buffer the loop still holds.
+     */
     private void decodePending() {
+        if (decoding) {
+            return;
+        }
         try {
             channelRead(ctx, Unpooled.EMPTY_BUFFER);
         } catch (Exception e) {
@@ -134,6 +142,16 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         readOn();
         if (internalBuffer().isReadable()) {
             decodePending();
+        }
+    }
+
+    @Override
+    protected void callDecode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decoding = true;
+        try {
+            super.callDecode(ctx, in, out);
+        } finally {
+            decoding = false;
         }
     }
 
@@ -306,6 +324,10 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             pos = lf + 1;
         }
 
+        if (method.equals("CONNECT")) {
+            fail(in, out, ErrorKind.METHOD_NOT_ALLOWED, "CONNECT is not proxied");
+            return;
+        }
         String uri = target;
         if (target.charAt(0) != '/') {
             if (target.equals("*") && method.equals("OPTIONS")) {
@@ -328,8 +350,9 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
                 headers.set(HttpHeaderNames.HOST, authority);
             }
         }
-        if (method.equals("CONNECT")) {
-            fail(in, out, ErrorKind.METHOD_NOT_ALLOWED, "CONNECT is not proxied");
+        String pathProblem = uri.equals("*") ? null : TargetPath.problem(uri);
+        if (pathProblem != null) {
+            fail(in, out, ErrorKind.BAD_REQUEST, pathProblem);
             return;
         }
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
@@ -369,6 +392,10 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             if (length < 0) {
                 fail(in, out, ErrorKind.BAD_REQUEST, "malformed Content-Length");
                 return;
+            }
+            if (lengths.get(0).length() > 1 && lengths.get(0).charAt(0) == '0') {
+                // leading zeros: the origin gets the plain number, one form only
+                headers.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
             }
             if (maxBody > 0 && length > maxBody) {
                 fail(in, out, ErrorKind.BODY_TOO_LARGE, "Content-Length " + length + " over the limit " + maxBody);

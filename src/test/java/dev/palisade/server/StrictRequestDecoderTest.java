@@ -85,7 +85,8 @@ class StrictRequestDecoderTest {
         "HTTP/2.0 line;GET / HTTP/2.0|Host: a||;VERSION_NOT_SUPPORTED",
         "two spaces;GET  / HTTP/1.1|Host: a||;BAD_REQUEST",
         "bad target;GET foo HTTP/1.1|Host: a||;BAD_REQUEST",
-        "authority form;CONNECT a:443 HTTP/1.1|Host: a:443||;BAD_REQUEST",
+        "authority form;CONNECT a:443 HTTP/1.1|Host: a:443||;METHOD_NOT_ALLOWED",
+        "authority form GET;GET a:443 HTTP/1.1|Host: a:443||;BAD_REQUEST",
         "connect;CONNECT / HTTP/1.1|Host: a||;METHOD_NOT_ALLOWED",
         // RFC 9112 7.1: chunk sizes
         "chunk overflow;POST / HTTP/1.1|Host: a|Transfer-Encoding: chunked||ffffffffffffffffff|x|0||;BAD_REQUEST",

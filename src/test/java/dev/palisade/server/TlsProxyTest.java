@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.palisade.config.HostPort;
+import dev.palisade.config.LimitsConfig;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.config.TlsConfig;
@@ -65,7 +66,8 @@ class TlsProxyTest {
             PalisadeConfig base = PalisadeConfig.simple(new HostPort("127.0.0.1", 0), List.of(origin.hostPort()));
             List<ListenerConfig> ls = new ArrayList<>(base.listeners());
             ls.add(new ListenerConfig("https", new HostPort("127.0.0.1", 0), false, new TlsConfig(certs, false, true)));
-            try (PalisadeServer proxy = PalisadeServer.start(base.withListeners(ls))) {
+            try (PalisadeServer proxy = PalisadeServer.start(base.withListeners(ls)
+                    .withLimits(new LimitsConfig(8192, 16384, 100, 1024, 10_000)))) {
                 int port = proxy.port("https");
                 SSLContext ssl = trusting(certs);
                 for (HttpClient.Version v : List.of(HttpClient.Version.HTTP_2, HttpClient.Version.HTTP_1_1)) {
@@ -79,6 +81,14 @@ class TlsProxyTest {
                             URI.create("https://localhost:" + port + "/status/503")).build(), HttpResponse.BodyHandlers.ofString());
                     assertEquals(503, missing.statusCode());
                     assertTrue(missing.body().contains(missing.headers().firstValue("x-request-id").orElseThrow()));
+                    // a dot-segment hidden behind percent-encoding is refused on both protocols (RFC 3986 5.2.4)
+                    HttpResponse<String> traversal = client.send(HttpRequest.newBuilder(
+                            URI.create("https://localhost:" + port + "/v/%2e%2e/secret")).build(), HttpResponse.BodyHandlers.ofString());
+                    assertEquals(400, traversal.statusCode(), v + ": " + traversal.body());
+                    // limits.max_body holds on both protocols
+                    HttpResponse<String> big = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/big"))
+                            .POST(HttpRequest.BodyPublishers.ofString("b".repeat(2000))).build(), HttpResponse.BodyHandlers.ofString());
+                    assertEquals(413, big.statusCode(), v + ": " + big.body());
                 }
                 TestOrigin.Received h2 = origin.received().get(0);
                 assertEquals(10, h2.bodyBytes());
