@@ -3,6 +3,7 @@ package dev.palisade.rules.parse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -378,7 +379,13 @@ public final class RuleParser {
     }
 
     private List<String> listFile(Token nameTok) {
-        Path p = baseDir == null ? Path.of(nameTok.text()) : baseDir.resolve(nameTok.text());
+        Path p;
+        try {
+            p = baseDir == null ? Path.of(nameTok.text()) : baseDir.resolve(nameTok.text());
+        } catch (InvalidPathException e) {
+            problem(nameTok, "list file name is not a valid path (" + e.getReason() + ")");
+            return List.of("\u0000never\u0000");
+        }
         String key = p.toAbsolutePath().normalize().toString();
         List<String> cached = listFiles.get(key);
         if (cached != null) {
