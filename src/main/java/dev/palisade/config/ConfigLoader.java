@@ -93,7 +93,7 @@ public final class ConfigLoader {
                     gn.problem("expected a group with servers: [host:port, ...]");
                 }
                 if (group != null) {
-                    origins.put(g, group);
+                    origins.put(g, group.tls() == null ? group : group.withTls(group.tls().resolve(base)));
                 }
             }
         }

@@ -235,7 +235,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             up.set(HttpHeaderNames.HOST, match.group().servers().get(0).toString());
         }
 
-        call = new ProxyCall(this, ctx, ex, match.group(), ProxyCall.upstreamRequest(req, up), websocket, gen.config());
+        call = new ProxyCall(this, ctx, ex, match.group(), ProxyCall.upstreamRequest(req, up), websocket, gen.config(),
+                gen.originTls().get(match.group().name()));
         if (full) {
             call.onRequestContent(LastHttpContent.EMPTY_LAST_CONTENT);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,14 @@ import dev.palisade.guard.client.ClientAddress;
 import dev.palisade.guard.flood.GateHandler;
 import dev.palisade.pipeline.ClientInfo;
 import dev.palisade.tls.CertificateWatcher;
+import dev.palisade.tls.OriginTls;
 import dev.palisade.tls.TlsFacts;
 import dev.palisade.tls.TlsTerminator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContext;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection-level parts other packages provide, per listener: PROXY protocol, the flood gate, TLS
@@ -32,11 +36,41 @@ class EdgeComponents {
 
     private final Map<String, TlsTerminator> tls;
     private volatile Guard guard;
+    private volatile Map<String, SslContext> originTls;
     private final List<CertificateWatcher> watchers = new ArrayList<>();
 
-    private EdgeComponents(Map<String, TlsTerminator> tls, Guard guard) {
+    private EdgeComponents(Map<String, TlsTerminator> tls, Guard guard, Map<String, SslContext> originTls) {
         this.tls = tls;
         this.guard = guard;
+        this.originTls = originTls;
+    }
+
+    /**
+     * The TLS client context of every origin group that has {@code tls:}, by group name. Built with the
+     * certificates (and rebuilt on every reload, so a changed CA file takes effect for new connections);
+     * a problem in any file is reported with the others and nothing changes.
+     */
+    private static Map<String, SslContext> originContexts(PalisadeConfig config, List<ConfigProblem> problems) {
+        Map<String, SslContext> out = new HashMap<>();
+        config.origins().forEach((name, group) -> {
+            if (group.tls() != null) {
+                try {
+                    out.put(name, OriginTls.clientContext(group.tls()));
+                } catch (ConfigException e) {
+                    problems.addAll(e.problems());
+                }
+                String warning = group.tls().warning(name);
+                if (!warning.isEmpty()) {
+                    LoggerFactory.getLogger(EdgeComponents.class).warn("{}", warning);
+                }
+            }
+        });
+        return Map.copyOf(out);
+    }
+
+    /** The origin groups' TLS client contexts of the current settings, by group name. */
+    Map<String, SslContext> originTls() {
+        return originTls;
     }
 
     /** Builds every listener's parts; certificate problems of all listeners are reported together. */
@@ -52,6 +86,7 @@ class EdgeComponents {
                 }
             }
         }
+        Map<String, SslContext> origins = originContexts(config, problems);
         Guard guard = null;
         try {
             guard = Guard.create(config.guard());
@@ -64,7 +99,7 @@ class EdgeComponents {
             }
             throw new ConfigException(problems);
         }
-        return new EdgeComponents(Map.copyOf(tls), guard);
+        return new EdgeComponents(Map.copyOf(tls), guard, origins);
     }
 
     Guard guard() {
@@ -89,11 +124,13 @@ class EdgeComponents {
                 }
             }
         }
+        Map<String, SslContext> origins = originContexts(config, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         Guard next = guard.reload(config.guard());
         prepared.forEach(TlsTerminator.Prepared::apply);
+        originTls = origins;
         Guard old = guard;
         guard = next;
         if (old != next) {

@@ -187,13 +187,14 @@ public final class PalisadeServer implements AutoCloseable {
         ProxyFlow flow = new ProxyFlow(request, upstream, response, logStages);
         Generation previous = current.get();
         Router router = new Router(config, previous == null ? null : previous.router());
-        OriginServices old = originServices.getAndSet(OriginServices.start(router, workers));
+        OriginServices old = originServices.getAndSet(OriginServices.start(router, workers, components.originTls()));
         if (old != null) {
             old.close();
         }
         return new Generation(config, flow, router, ErrorPages.of(config.headers())::page,
                 config.headers().server(), Map.copyOf(groupHeaders),
-                rules.readsBody() && !config.rules().mode().equals("off") ? config.rules().bodyLimit() : 0);
+                rules.readsBody() && !config.rules().mode().equals("off") ? config.rules().bodyLimit() : 0,
+                components.originTls());
     }
 
     /**
