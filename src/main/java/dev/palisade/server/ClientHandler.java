@@ -25,6 +25,7 @@ import dev.palisade.pipeline.Outcome;
 import dev.palisade.pipeline.ProxyFlow;
 import dev.palisade.pipeline.RequestHead;
 import dev.palisade.pipeline.Verdict;
+import dev.palisade.tls.HttpsRedirect;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -378,6 +379,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                             }
                             gen.flow().onResponse(ex, status, new NettyHeaders(h));
                             addListenerHsts(h);
+                            String location = ex.attrs().get(HttpsRedirect.LOCATION);
+                            if (location != null && status == 308) {
+                                h.set(HttpHeaderNames.LOCATION, location);
+                            }
                         })
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {

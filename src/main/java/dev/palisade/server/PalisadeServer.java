@@ -42,6 +42,7 @@ import dev.palisade.pipeline.RequestStage;
 import dev.palisade.pipeline.ResponseStage;
 import dev.palisade.pipeline.UpstreamRequestStage;
 import dev.palisade.rules.RuleEngineStage;
+import dev.palisade.tls.HttpsRedirect;
 import dev.palisade.rules.RuleHit;
 import dev.palisade.rules.RuleLoader;
 import dev.palisade.rules.RuleSet;
@@ -172,6 +173,7 @@ public final class PalisadeServer implements AutoCloseable {
         List<LogStage> logStages = new ArrayList<>();
         request.addAll(HeaderPolicies.request(config.headers()));
         request.addAll(components.guard().requestStages());
+        request.addAll(HttpsRedirect.stages(config.listeners(), components.terminators(), this::port));
         request.add(new RuleEngineStage(rules, config.rules()));
         upstream.addAll(HeaderPolicies.upstream(config.headers(), config.forwarding()));
         response.addAll(HeaderPolicies.response(config.headers()));
