@@ -149,7 +149,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             // a trusted proxy in front: the client is the right-most untrusted hop it reports
             InetAddress real = ClientAddress.resolve(info.address(), new NettyHeaders(headers), fwd);
             if (!real.equals(info.address())) {
-                client = new ClientInfo(real, 0, info.listener(), info.tlsVersion(), info.sni());
+                client = info.withAddress(real, 0);
             }
         }
         RequestHead head = RequestHead.of(req.method().name(), req.uri(),

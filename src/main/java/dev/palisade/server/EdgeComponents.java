@@ -186,6 +186,7 @@ class EdgeComponents {
         if (!listener.secure()) {
             return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), "", "");
         }
-        return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), TlsFacts.version(ch), TlsFacts.sni(ch));
+        return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), TlsFacts.version(ch), TlsFacts.sni(ch),
+                TlsFacts.clientFacts(ch));
     }
 }
