@@ -16,6 +16,8 @@ import dev.palisade.config.PalisadeConfig;
 import dev.palisade.guard.Guard;
 import dev.palisade.guard.client.ClientAddress;
 import dev.palisade.guard.flood.GateHandler;
+import dev.palisade.config.TlsConfig;
+import dev.palisade.pipeline.ClientCertificate;
 import dev.palisade.pipeline.ClientInfo;
 import dev.palisade.tls.CertificateWatcher;
 import dev.palisade.tls.OriginTls;
@@ -186,7 +188,8 @@ class EdgeComponents {
         if (!listener.secure()) {
             return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), "", "");
         }
+        // a listener that asks for no client certificate has none to report (and asking the session would throw)
         return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), TlsFacts.version(ch), TlsFacts.sni(ch),
-                TlsFacts.clientFacts(ch));
+                listener.tls().clientAuth() == TlsConfig.ClientAuth.NONE ? ClientCertificate.NONE : TlsFacts.clientFacts(ch));
     }
 }
