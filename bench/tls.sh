@@ -97,162 +97,8 @@ done
 wanted() { [[ " ${WANT[*]} " == *" $1 "* ]]; }
 
 command -v openssl >/dev/null || die "openssl is needed to make the certificate"
+command -v curl >/dev/null || die "curl is needed to check that the targets answer over TLS"
 setup_env
-
-# The same suites, order and groups everywhere: Palisade's fixed list (tls.ServerContexts).
-TLS13_SUITES="TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
-TLS12_SUITES="ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
-
-make_certificate() {
-    mkdir -p "$TMP/certs"
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=localhost" \
-        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-        -keyout "$TMP/certs/localhost.key.tmp" -out "$TMP/certs/localhost.crt" 2>"$TMP/openssl.log" ||
-        { cat "$TMP/openssl.log" >&2; die "openssl could not make the certificate"; }
-    openssl pkcs8 -topk8 -nocrypt -in "$TMP/certs/localhost.key.tmp" -out "$TMP/certs/localhost.key"
-    rm -f "$TMP/certs/localhost.key.tmp"
-    chmod 644 "$TMP/certs/localhost.crt"
-    chmod 600 "$TMP/certs/localhost.key"
-    cat "$TMP/certs/localhost.crt" "$TMP/certs/localhost.key" >"$TMP/haproxy.pem"
-    # nginx workers run unprivileged: give them their own readable copy outside certs/
-    cp "$TMP/certs/localhost.key" "$TMP/nginx.key" && chmod 644 "$TMP/nginx.key"
-}
-
-tls_ready() { # name pid port seconds: until GET small over TLS answers 200
-    local name=$1 pid=$2 port=$3 limit=$4 start=$SECONDS code
-    while ((SECONDS - start < limit)); do
-        alive "$pid" || { log "$name exited during startup"; return 2; }
-        code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 3 "https://127.0.0.1:$port$SMALL_PATH" || true)
-        [[ $code == 200 ]] && return 0
-        sleep 0.25
-    done
-    log "$name did not answer over TLS on 127.0.0.1:$port within ${limit}s"
-    return 1
-}
-
-start_nginx_tls() {
-    local prefix=$TMP/nginx-tls
-    mkdir -p "$prefix/tmp"
-    free_port NGINX_TLS_PORT
-    {
-        nginx_common "$prefix"
-        echo "http {"
-        nginx_http_common "$prefix"
-        cat <<EOF
-    upstream origin {
-        server 127.0.0.1:$ORIGIN_PORT;
-        keepalive 32;
-        keepalive_requests 1000000;
-    }
-    server {
-        listen 127.0.0.1:$NGINX_TLS_PORT ssl backlog=4096;
-        ssl_certificate $TMP/certs/localhost.crt;
-        ssl_certificate_key $TMP/nginx.key;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        ssl_ciphers $TLS12_SUITES;
-        ssl_conf_command Ciphersuites $TLS13_SUITES;
-        ssl_prefer_server_ciphers on;
-        ssl_ecdh_curve X25519:prime256v1;
-        ssl_session_cache shared:tls:10m;
-        location / {
-            proxy_pass http://origin;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host \$host;
-            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto \$scheme;
-        }
-    }
-}
-EOF
-    } >"$prefix/nginx.conf"
-    start_nginx nginx-tls "$prefix/nginx.conf"
-    NGINX_TLS_PID=$STARTED_PID
-    tls_ready nginx "$NGINX_TLS_PID" "$NGINX_TLS_PORT" 20 || die "nginx TLS proxy did not start; see $prefix/error.log"
-    log "nginx       pid $NGINX_TLS_PID on https://127.0.0.1:$NGINX_TLS_PORT"
-}
-
-start_haproxy_tls() {
-    local prefix=$TMP/haproxy-tls
-    mkdir -p "$prefix"
-    free_port HAPROXY_TLS_PORT
-    cat >"$prefix/haproxy.cfg" <<EOF
-global
-    nbthread 1
-    maxconn 8000
-    ssl-default-bind-options ssl-min-ver TLSv1.2
-    ssl-default-bind-ciphers $TLS12_SUITES
-    ssl-default-bind-ciphersuites $TLS13_SUITES
-    ssl-default-bind-curves X25519:P-256
-
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout http-keep-alive 65s
-    option http-keep-alive
-    http-reuse always
-    option forwardfor
-
-frontend fe
-    bind 127.0.0.1:$HAPROXY_TLS_PORT ssl crt $TMP/haproxy.pem backlog 4096
-    http-request set-header X-Forwarded-Proto https
-    default_backend origin
-
-backend origin
-    server origin 127.0.0.1:$ORIGIN_PORT
-EOF
-    "$HAPROXY" -c -q -f "$prefix/haproxy.cfg" >"$prefix/check.out" 2>&1 ||
-        { cat "$prefix/check.out" >&2; die "haproxy rejected $prefix/haproxy.cfg"; }
-    "$HAPROXY" -db -f "$prefix/haproxy.cfg" >"$prefix/haproxy.log" 2>&1 &
-    HAPROXY_TLS_PID=$!
-    PIDS+=("$HAPROXY_TLS_PID")
-    tls_ready haproxy "$HAPROXY_TLS_PID" "$HAPROXY_TLS_PORT" 20 || die "haproxy did not start; see $prefix/haproxy.log"
-    log "haproxy     pid $HAPROXY_TLS_PID on https://127.0.0.1:$HAPROXY_TLS_PORT"
-}
-
-start_palisade_tls() {
-    [[ -z $PALISADE_SKIP ]] || return 1
-    [[ -f $JAR ]] || { PALISADE_SKIP="$JAR is missing"; return 1; }
-    local prefix=$TMP/palisade-tls
-    mkdir -p "$prefix"
-    free_port PALISADE_TLS_PORT
-    # The whole product, as in bench/run.sh (shipped rules, header policy, gate with per-address limits
-    # raised for one-address load), on a TLS listener serving the shared certificate.
-    cat >"$prefix/palisade.yaml" <<YAML
-listeners:
-  - name: https
-    bind: 127.0.0.1:$PALISADE_TLS_PORT
-    tls:
-      certs: $TMP/certs
-      provider: $PROVIDER
-origins:
-  origin:
-    servers: [127.0.0.1:$ORIGIN_PORT]
-rules:
-  dir: $REPO_DIR/rules
-admin:
-  enabled: false
-guard:
-  gate:
-    max_connections_per_address: 20000
-    new_connections_per_second: 200000
-    new_connections_burst: 400000
-YAML
-    # shellcheck disable=SC2086 # the option strings are word lists on purpose
-    (cd "$prefix" && exec java $PALISADE_JAVA_OPTS -jar "$JAR" run --config "$prefix/palisade.yaml" $PALISADE_ARGS) \
-        >"$prefix/palisade.log" 2>&1 &
-    PALISADE_TLS_PID=$!
-    PIDS+=("$PALISADE_TLS_PID")
-    if ! tls_ready palisade "$PALISADE_TLS_PID" "$PALISADE_TLS_PORT" 60; then
-        tail -n 20 "$prefix/palisade.log" | sed 's/^/    /' >&2
-        PALISADE_SKIP="it did not start or answer 200 over TLS"
-        return 1
-    fi
-    PALISADE_PROVIDER=$(grep -o 'provider [A-Za-z]*[^,]*' "$prefix/palisade.log" | head -n 1 | sed 's/^provider //')
-    log "palisade    java pid $PALISADE_TLS_PID on https://127.0.0.1:$PALISADE_TLS_PORT (TLS provider: ${PALISADE_PROVIDER:-unknown})"
-}
 
 # ---------------------------------------------------------------------------------------------
 # Measuring
@@ -309,12 +155,20 @@ negotiated() { # port: "TLSv1.3 TLS_AES_128_GCM_SHA256 X25519" as a fresh client
 LOAD_BEFORE=$(awk '{ print $1 }' /proc/loadavg)
 build_palisade
 start_origin
-make_certificate
+# from here on the proxies lib.sh starts terminate TLS with this certificate
+make_tls_certificate "$TMP/tls"
+PALISADE_TLS_PROVIDER=$PROVIDER
 if wanted palisade; then
-    if start_palisade_tls; then PORT[palisade]=$PALISADE_TLS_PORT; SPID[palisade]=$PALISADE_TLS_PID; else log "SKIPPING palisade: $PALISADE_SKIP"; fi
+    if start_palisade; then
+        PORT[palisade]=$PALISADE_PORT; SPID[palisade]=$PALISADE_PID
+        PALISADE_PROVIDER=$(grep -o 'provider [A-Za-z]*' "$TMP/palisade/palisade.log" | head -n 1 | sed 's/^provider //')
+        log "palisade TLS provider: ${PALISADE_PROVIDER:-unknown}"
+    else
+        log "SKIPPING palisade: $PALISADE_SKIP"
+    fi
 fi
-if wanted nginx; then start_nginx_tls; PORT[nginx]=$NGINX_TLS_PORT; SPID[nginx]=$NGINX_TLS_PID; fi
-if wanted haproxy; then start_haproxy_tls; PORT[haproxy]=$HAPROXY_TLS_PORT; SPID[haproxy]=$HAPROXY_TLS_PID; fi
+if wanted nginx; then start_nginx_proxy; PORT[nginx]=$NGINX_PORT; SPID[nginx]=$NGINX_PID; fi
+if wanted haproxy; then start_haproxy; PORT[haproxy]=$HAPROXY_PORT; SPID[haproxy]=$HAPROXY_PID; fi
 for t in "${WANT[@]}"; do
     [[ -n ${PORT[$t]:-} ]] && SESSION[$t]=$(negotiated "${PORT[$t]}") && log "$t negotiates: ${SESSION[$t]}"
 done
