@@ -36,7 +36,7 @@ public record OriginTlsConfig(Path caFile, String serverName, Path certFile, Pat
 
     public OriginTlsConfig {
         serverName = serverName == null ? "" : serverName.trim().toLowerCase(Locale.ROOT);
-        if (!serverName.isEmpty() && !HostName.valid(serverName)) {
+        if (!serverName.isEmpty() && !dnsName(serverName)) {
             throw new IllegalArgumentException("server_name: '" + serverName + "' (expected: a DNS name such as app.internal)");
         }
         keyPasswordEnv = keyPasswordEnv == null ? "" : keyPasswordEnv.trim();
@@ -50,10 +50,6 @@ public record OriginTlsConfig(Path caFile, String serverName, Path certFile, Pat
             throw new IllegalArgumentException("insecure_skip_verify: true, but ca_file or server_name is set too "
                     + "(expected: one or the other; with verification skipped they would be ignored)");
         }
-    }
-
-    public static OriginTlsConfig withCa(Path caFile) {
-        return new OriginTlsConfig(caFile, "", null, null, "", null, false);
     }
 
     /** Resolves every relative path against {@code base}. */
@@ -115,22 +111,20 @@ public record OriginTlsConfig(Path caFile, String serverName, Path certFile, Pat
                 + "so anyone on the path to it can read and change the traffic (set ca_file instead)";
     }
 
-    /** DNS names as SNI takes them: letters, digits, '-', dots; no IP literal. */
-    private static final class HostName {
-        static boolean valid(String s) {
-            if (s.length() > 253 || s.startsWith(".") || s.endsWith(".") || s.contains("..")) {
+    /** A DNS name as SNI takes it: letters, digits, '-' and dots, at least one letter (so no IP literal). */
+    private static boolean dnsName(String s) {
+        if (s.length() > 253 || s.startsWith(".") || s.endsWith(".") || s.contains("..")) {
+            return false;
+        }
+        boolean letter = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'a' && c <= 'z' || c == '-') {
+                letter = true;
+            } else if (!(c >= '0' && c <= '9') && c != '.') {
                 return false;
             }
-            boolean letter = false;
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c >= 'a' && c <= 'z' || c == '-') {
-                    letter = true;
-                } else if (!(c >= '0' && c <= '9') && c != '.') {
-                    return false;
-                }
-            }
-            return letter;
         }
+        return letter;
     }
 }

@@ -47,7 +47,6 @@ public final class OriginPool {
     };
 
     private static final LongAdder OPENED = new LongAdder();
-    private static final LongAdder HANDSHAKE_FAILURES = new LongAdder();
     private static volatile DnsAddressResolverGroup resolver;
 
     private final Map<OriginEndpoint, ArrayDeque<Channel>> idle = new HashMap<>();
@@ -161,7 +160,6 @@ public final class OriginPool {
                     handler(ch).listener(listener);
                     ready.trySuccess();
                 } else {
-                    HANDSHAKE_FAILURES.increment();
                     ch.close();
                     ready.tryFailure(new SSLHandshakeException("TLS handshake with " + origin + " failed: "
                             + rootMessage(hf.cause())));
@@ -169,11 +167,6 @@ public final class OriginPool {
             });
         });
         return ready;
-    }
-
-    /** TLS handshakes with origins that failed since start (a refused certificate, among others), for metrics. */
-    public static long handshakeFailures() {
-        return HANDSHAKE_FAILURES.sum();
     }
 
     private static String rootMessage(Throwable t) {

@@ -1,6 +1,5 @@
 package dev.palisade.tls;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -132,10 +131,5 @@ public final class HttpsRedirect implements RequestStage {
             }
         }
         return h;
-    }
-
-    /** Listener names this stage answers for, for tests. */
-    List<String> listeners() {
-        return new ArrayList<>(byListener.keySet());
     }
 }
