@@ -2,6 +2,7 @@
 # Shared by bench/run.sh and bench/flood.sh: tools, process bookkeeping, ports, HTTP probes, and
 # starting the origin, nginx, HAProxy and Palisade on 127.0.0.1. Sourced, never run.
 # The caller sets REPO_DIR, BUILD, JAR, KEEP_TMP, PALISADE_JAVA_OPTS and PALISADE_ARGS first.
+# With BENCH_TLS_DIR set (bench/tls.sh), the proxies terminate TLS with the certificate there, see make_tls_certificate.
 
 SMALL_PATH=/small.txt
 SMALL_SIZE=100
@@ -135,12 +136,17 @@ field() { # file key: a value of the BENCH_RESULT line report.lua prints
     awk -v k="$2" '/^BENCH_RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$1"
 }
 
-wait_ready() { # name pid port seconds: until GET small answers 200, the process dies, or time is up
-    local name=$1 pid=$2 port=$3 limit=$4 start=$SECONDS
+# Prints the status of GET path over TLS on port (any certificate), or 000.
+tls_status() {
+    curl -sk -o /dev/null -w '%{http_code}' --max-time 3 "https://127.0.0.1:$1$2" 2>/dev/null || true
+}
+
+wait_ready() { # name pid port seconds [tls]: until GET small answers 200, the process dies, or time is up
+    local name=$1 pid=$2 port=$3 limit=$4 tls=${5:-} start=$SECONDS
     while ((SECONDS - start < limit)); do
         alive "$pid" || { log "$name exited during startup"; return 2; }
         local probe
-        probe=$(http_probe "$port" "$SMALL_PATH")
+        if [[ -n $tls ]]; then probe=$(tls_status "$port" "$SMALL_PATH"); else probe=$(http_probe "$port" "$SMALL_PATH"); fi
         [[ ${probe%% *} == 200 ]] && return 0
         sleep 0.25
     done
@@ -222,6 +228,59 @@ EOF
     log "origin      nginx pid $ORIGIN_PID on 127.0.0.1:$ORIGIN_PORT"
 }
 
+# ---------------------------------------------------------------------------------------------
+# TLS (bench/tls.sh): one certificate and key, and the same versions, suites, order and groups on every
+# target: Palisade's fixed list (tls.ServerContexts).
+
+TLS13_SUITES="TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+TLS12_SUITES="ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+
+make_tls_certificate() { # dir: EC P-256 certificate for localhost and 127.0.0.1, key as PKCS#8; sets BENCH_TLS_DIR
+    local d=$1
+    mkdir -p "$d/certs"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=localhost" \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$d/key.tmp" -out "$d/certs/localhost.crt" 2>"$d/openssl.log" ||
+        { cat "$d/openssl.log" >&2; die "openssl could not make the certificate"; }
+    openssl pkcs8 -topk8 -nocrypt -in "$d/key.tmp" -out "$d/certs/localhost.key"
+    rm -f "$d/key.tmp"
+    chmod 644 "$d/certs/localhost.crt"
+    chmod 600 "$d/certs/localhost.key"
+    cat "$d/certs/localhost.crt" "$d/certs/localhost.key" >"$d/haproxy.pem"
+    # nginx workers run unprivileged: their own readable copy, outside Palisade's certs/
+    cp "$d/certs/localhost.key" "$d/nginx.key" && chmod 644 "$d/nginx.key"
+    BENCH_TLS_DIR=$d
+}
+
+nginx_tls_lines() { # the ssl_* directives of a server block, or nothing without BENCH_TLS_DIR
+    [[ -n ${BENCH_TLS_DIR:-} ]] || return 0
+    cat <<EOF
+        ssl_certificate $BENCH_TLS_DIR/certs/localhost.crt;
+        ssl_certificate_key $BENCH_TLS_DIR/nginx.key;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_ciphers $TLS12_SUITES;
+        ssl_conf_command Ciphersuites $TLS13_SUITES;
+        ssl_prefer_server_ciphers on;
+        ssl_ecdh_curve X25519:prime256v1;
+        ssl_session_cache shared:tls:10m;
+EOF
+}
+
+haproxy_tls_globals() {
+    [[ -n ${BENCH_TLS_DIR:-} ]] || return 0
+    cat <<EOF
+    ssl-default-bind-options ssl-min-ver TLSv1.2
+    ssl-default-bind-ciphers $TLS12_SUITES
+    ssl-default-bind-ciphersuites $TLS13_SUITES
+    ssl-default-bind-curves X25519:P-256
+EOF
+}
+
+palisade_tls_lines() { # the tls: block of Palisade's listener, or nothing without BENCH_TLS_DIR
+    [[ -n ${BENCH_TLS_DIR:-} ]] || return 0
+    printf '    tls:\n      certs: %s\n      provider: %s\n' "$BENCH_TLS_DIR/certs" "${PALISADE_TLS_PROVIDER:-auto}"
+}
+
 start_nginx_proxy() {
     local prefix=$TMP/nginx
     mkdir -p "$prefix/tmp"
@@ -237,7 +296,8 @@ start_nginx_proxy() {
         keepalive_requests 1000000;
     }
     server {
-        listen 127.0.0.1:$NGINX_PORT backlog=4096;
+        listen 127.0.0.1:$NGINX_PORT${BENCH_TLS_DIR:+ ssl} backlog=4096;
+$(nginx_tls_lines)
         location / {
             proxy_pass http://origin;
             proxy_http_version 1.1;
@@ -257,7 +317,7 @@ EOF
     } >"$prefix/nginx.conf"
     start_nginx nginx "$prefix/nginx.conf"
     NGINX_PID=$STARTED_PID
-    wait_ready nginx "$NGINX_PID" "$NGINX_PORT" 20 || die "nginx proxy did not start; see $prefix/error.log"
+    wait_ready nginx "$NGINX_PID" "$NGINX_PORT" 20 "${BENCH_TLS_DIR:-}" || die "nginx proxy did not start; see $prefix/error.log"
     log "nginx       pid $NGINX_PID on 127.0.0.1:$NGINX_PORT"
 }
 
@@ -269,6 +329,7 @@ start_haproxy() {
 global
     nbthread 1
     maxconn 8000
+$(haproxy_tls_globals)
 
 defaults
     mode http
@@ -281,7 +342,7 @@ defaults
     option forwardfor
 
 frontend fe
-    bind 127.0.0.1:$HAPROXY_PORT backlog 4096
+    bind 127.0.0.1:$HAPROXY_PORT${BENCH_TLS_DIR:+ ssl crt $BENCH_TLS_DIR/haproxy.pem} backlog 4096
     default_backend origin
 
 backend origin
@@ -292,7 +353,7 @@ EOF
     "$HAPROXY" -db -f "$prefix/haproxy.cfg" >"$prefix/haproxy.log" 2>&1 &
     HAPROXY_PID=$!
     PIDS+=("$HAPROXY_PID")
-    wait_ready haproxy "$HAPROXY_PID" "$HAPROXY_PORT" 20 || die "haproxy did not start; see $prefix/haproxy.log"
+    wait_ready haproxy "$HAPROXY_PID" "$HAPROXY_PORT" 20 "${BENCH_TLS_DIR:-}" || die "haproxy did not start; see $prefix/haproxy.log"
     log "haproxy     pid $HAPROXY_PID on 127.0.0.1:$HAPROXY_PORT"
 }
 
@@ -321,11 +382,14 @@ start_palisade() {
 listeners:
   - name: http
     bind: 127.0.0.1:$PALISADE_PORT
+$(palisade_tls_lines)
 origins:
   origin:
     servers: [127.0.0.1:$ORIGIN_PORT]
 rules:
   dir: $REPO_DIR/rules
+admin:
+  enabled: false
 guard:
   gate:
     max_connections_per_address: 20000
@@ -345,7 +409,7 @@ launch_palisade() {
         >"$prefix/palisade.log" 2>&1 &
     PALISADE_PID=$!
     PIDS+=("$PALISADE_PID")
-    if ! wait_ready palisade "$PALISADE_PID" "$PALISADE_PORT" 60; then
+    if ! wait_ready palisade "$PALISADE_PID" "$PALISADE_PORT" 60 "${BENCH_TLS_DIR:-}"; then
         log "palisade output (last 20 lines):"
         tail -n 20 "$prefix/palisade.log" | sed 's/^/    /' >&2
         stop_pid "$PALISADE_PID"

@@ -32,6 +32,11 @@ final class CheckCommand implements Callable<Integer> {
         try {
             PalisadeConfig cfg = ConfigLoader.load(config);
             PalisadeServer.validate(cfg);
+            cfg.origins().forEach((name, group) -> {
+                if (group.tls() != null && !group.tls().warning(name).isEmpty()) {
+                    err.println(config + ": warning: " + group.tls().warning(name));
+                }
+            });
             out.println(config + ": ok (" + cfg.listeners().size() + " listener(s), " + cfg.effectiveRoutes().size()
                     + " route(s), " + cfg.origins().size() + " origin group(s))");
             return 0;

@@ -62,6 +62,7 @@ public final class ConfigLoader {
         }
 
         List<ListenerConfig> listeners = new ArrayList<>();
+        Map<ListenerConfig, ConfigNode> redirects = new LinkedHashMap<>();
         ConfigNode ln = top.get("listeners");
         if (ln == null) {
             top.problem("listeners: missing (expected: a list of listeners with bind: host:port)");
@@ -74,10 +75,19 @@ public final class ConfigLoader {
                 }
                 if (l != null) {
                     listeners.add(resolveTls(l, base));
+                    if (l.httpsRedirect() != null) {
+                        redirects.put(l, item.get("https_redirect"));
+                    }
                 }
                 i++;
             }
         }
+        redirects.forEach((l, node) -> {
+            String target = redirectTarget(l, listeners);
+            if (target != null) {
+                node.problem(target);
+            }
+        });
 
         Map<String, OriginGroupConfig> origins = new LinkedHashMap<>();
         ConfigNode on = top.get("origins");
@@ -93,7 +103,7 @@ public final class ConfigLoader {
                     gn.problem("expected a group with servers: [host:port, ...]");
                 }
                 if (group != null) {
-                    origins.put(g, group);
+                    origins.put(g, group.tls() == null ? group : group.withTls(group.tls().resolve(base)));
                 }
             }
         }
@@ -159,11 +169,26 @@ public final class ConfigLoader {
         return reader.apply(n);
     }
 
+    /** Why {@code l}'s https_redirect names no TLS listener, or null when it does. */
+    static String redirectTarget(ListenerConfig l, List<ListenerConfig> all) {
+        String want = l.httpsRedirect().listener();
+        for (ListenerConfig other : all) {
+            if (other.secure() && (want.isEmpty() || other.name().equals(want))) {
+                return null;
+            }
+        }
+        List<String> tls = new ArrayList<>();
+        all.stream().filter(ListenerConfig::secure).forEach(o -> tls.add(o.name()));
+        return want.isEmpty() ? "no TLS listener to redirect to (expected: a listener with tls:)"
+                : "listener: '" + want + "' is not a TLS listener (expected one of: "
+                + (tls.isEmpty() ? "none configured" : String.join(", ", tls)) + ")";
+    }
+
     private static ListenerConfig resolveTls(ListenerConfig l, Path base) {
         if (l.tls() == null || base == null) {
             return l;
         }
-        return new ListenerConfig(l.name(), l.bind(), l.proxyProtocol(), l.tls().resolve(base));
+        return new ListenerConfig(l.name(), l.bind(), l.proxyProtocol(), l.tls().resolve(base), l.httpsRedirect());
     }
 
     static Path resolve(Path base, String p) {

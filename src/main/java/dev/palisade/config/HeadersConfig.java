@@ -53,9 +53,9 @@ public record HeadersConfig(String server, List<String> hide, List<String> revea
     }
 
     /**
-     * Security headers added to responses; an empty value adds nothing.
+     * Security headers added to responses; an empty value adds nothing. Strict-Transport-Security is not
+     * here: it belongs to a TLS listener ({@code listeners[].tls.hsts_max_age}), the only place it may be sent.
      *
-     * @param hsts               Strict-Transport-Security, sent on TLS connections only
      * @param contentTypeOptions X-Content-Type-Options ({@code nosniff})
      * @param frameOptions       X-Frame-Options ({@code DENY} or {@code SAMEORIGIN})
      * @param referrerPolicy     Referrer-Policy
@@ -63,28 +63,21 @@ public record HeadersConfig(String server, List<String> hide, List<String> revea
      * @param permissionsPolicy  Permissions-Policy
      * @param override           replace the origin's own value; by default the origin's value is kept
      */
-    public record Security(String hsts, String contentTypeOptions, String frameOptions, String referrerPolicy,
+    public record Security(String contentTypeOptions, String frameOptions, String referrerPolicy,
                            String csp, String permissionsPolicy, boolean override) {
 
-        public static final Security NONE = new Security("", "", "", "", "", "", false);
+        public static final Security NONE = new Security("", "", "", "", "", false);
 
-        private static final Pattern HSTS = Pattern.compile(
-                "max-age=\\d{1,10}(\\s*;\\s*includeSubDomains)?(\\s*;\\s*preload)?", Pattern.CASE_INSENSITIVE);
         private static final Set<String> REFERRER = Set.of("no-referrer", "no-referrer-when-downgrade", "origin",
                 "origin-when-cross-origin", "same-origin", "strict-origin", "strict-origin-when-cross-origin",
                 "unsafe-url");
 
         public Security {
-            hsts = fieldValue("hsts", hsts);
             contentTypeOptions = fieldValue("content_type_options", contentTypeOptions).toLowerCase(Locale.ROOT);
             frameOptions = fieldValue("frame_options", frameOptions).toUpperCase(Locale.ROOT);
             referrerPolicy = fieldValue("referrer_policy", referrerPolicy).toLowerCase(Locale.ROOT);
             csp = fieldValue("csp", csp);
             permissionsPolicy = fieldValue("permissions_policy", permissionsPolicy);
-            if (!hsts.isEmpty() && !HSTS.matcher(hsts).matches()) {
-                throw new IllegalArgumentException("hsts: '" + hsts
-                        + "' (expected: max-age=SECONDS, optionally ; includeSubDomains ; preload)");
-            }
             if (!contentTypeOptions.isEmpty() && !contentTypeOptions.equals("nosniff")) {
                 throw new IllegalArgumentException("content_type_options: '" + contentTypeOptions
                         + "' (expected: nosniff)");
@@ -274,7 +267,7 @@ public record HeadersConfig(String server, List<String> hide, List<String> revea
             security = sn.isMapping() ? security(sn) : null;
             if (security == null) {
                 if (!sn.isMapping()) {
-                    sn.problem("expected a mapping (hsts, frame_options, content_type_options, referrer_policy, csp,"
+                    sn.problem("expected a mapping (frame_options, content_type_options, referrer_policy, csp,"
                             + " permissions_policy, override)");
                 }
                 security = d.security;
@@ -329,19 +322,22 @@ public record HeadersConfig(String server, List<String> hide, List<String> revea
 
     private static Security security(ConfigNode n) {
         // Each value is checked alone through the record's own validation, so a problem names its line.
-        String hsts = n.parsed("hsts", unprefixed("hsts", v -> new Security(v, "", "", "", "", "", false).hsts()), "");
+        if (n.has("hsts")) {
+            n.get("hsts").problem("moved: Strict-Transport-Security is set on each TLS listener, the only place it may "
+                    + "be sent (expected: listeners[].tls.hsts_max_age: 365d, and hsts_include_subdomains / hsts_preload: true)");
+        }
         String cto = n.parsed("content_type_options", unprefixed("content_type_options",
-                v -> new Security("", v, "", "", "", "", false).contentTypeOptions()), "");
+                v -> new Security(v, "", "", "", "", false).contentTypeOptions()), "");
         String frame = n.parsed("frame_options", unprefixed("frame_options",
-                v -> new Security("", "", v, "", "", "", false).frameOptions()), "");
+                v -> new Security("", v, "", "", "", false).frameOptions()), "");
         String referrer = n.parsed("referrer_policy", unprefixed("referrer_policy",
-                v -> new Security("", "", "", v, "", "", false).referrerPolicy()), "");
-        String csp = n.parsed("csp", unprefixed("csp", v -> new Security("", "", "", "", v, "", false).csp()), "");
+                v -> new Security("", "", v, "", "", false).referrerPolicy()), "");
+        String csp = n.parsed("csp", unprefixed("csp", v -> new Security("", "", "", v, "", false).csp()), "");
         String permissions = n.parsed("permissions_policy", unprefixed("permissions_policy",
-                v -> new Security("", "", "", "", "", v, false).permissionsPolicy()), "");
+                v -> new Security("", "", "", "", v, false).permissionsPolicy()), "");
         boolean override = n.bool("override", false);
         n.finish();
-        return n.build(() -> new Security(hsts, cto, frame, referrer, csp, permissions, override), null);
+        return n.build(() -> new Security(cto, frame, referrer, csp, permissions, override), null);
     }
 
     private static ErrorPageSettings errorPages(ConfigNode n, Path base) {

@@ -20,10 +20,11 @@ import java.util.Set;
  * @param retries     retries on another server, and the budget that bounds them
  * @param limits      circuit-breaker caps per server and per group; 0 means no cap
  * @param timeouts    per-group timeouts; a null field uses the global one
+ * @param tls         TLS to the servers (health checks included); null for plain HTTP
  */
 public record OriginGroupConfig(String name, List<Server> members, String hostHeader, String balance, String hashKey,
                                 Duration slowStart, HealthCheck healthCheck, Outlier outlier, Retries retries,
-                                Limits limits, Timeouts timeouts) {
+                                Limits limits, Timeouts timeouts, OriginTlsConfig tls) {
 
     /** The balancing policies, by the name used in the config file. */
     public static final Set<String> POLICIES = Set.of("round_robin", "least_outstanding", "p2c_ewma", "hash", "random");
@@ -229,6 +230,18 @@ public record OriginGroupConfig(String name, List<Server> members, String hostHe
         return rest != null && !rest.isEmpty() && rest.chars().allMatch(c -> c > ' ' && c < 127 && c != ':' && c != ';');
     }
 
+    /** A group without TLS to its servers. */
+    public OriginGroupConfig(String name, List<Server> members, String hostHeader, String balance, String hashKey,
+                             Duration slowStart, HealthCheck healthCheck, Outlier outlier, Retries retries, Limits limits,
+                             Timeouts timeouts) {
+        this(name, members, hostHeader, balance, hashKey, slowStart, healthCheck, outlier, retries, limits, timeouts, null);
+    }
+
+    public OriginGroupConfig withTls(OriginTlsConfig t) {
+        return new OriginGroupConfig(name, members, hostHeader, balance, hashKey, slowStart, healthCheck, outlier, retries,
+                limits, timeouts, t);
+    }
+
     /** A group with weight 1 everywhere and every other setting at its default. */
     public OriginGroupConfig(String name, List<HostPort> servers, String hostHeader, String balance) {
         this(name, weighted(servers), hostHeader, balance, null, null, null, null, null, null, null);
@@ -260,37 +273,37 @@ public record OriginGroupConfig(String name, List<Server> members, String hostHe
 
     public OriginGroupConfig withBalance(String newBalance, String newHashKey) {
         return new OriginGroupConfig(name, members, hostHeader, newBalance, newHashKey, slowStart, healthCheck, outlier,
-                retries, limits, timeouts);
+                retries, limits, timeouts, tls);
     }
 
     public OriginGroupConfig withMembers(List<Server> newMembers) {
         return new OriginGroupConfig(name, newMembers, hostHeader, balance, hashKey, slowStart, healthCheck, outlier,
-                retries, limits, timeouts);
+                retries, limits, timeouts, tls);
     }
 
     public OriginGroupConfig withSlowStart(Duration d) {
         return new OriginGroupConfig(name, members, hostHeader, balance, hashKey, d, healthCheck, outlier, retries,
-                limits, timeouts);
+                limits, timeouts, tls);
     }
 
     public OriginGroupConfig withHealthCheck(HealthCheck h) {
         return new OriginGroupConfig(name, members, hostHeader, balance, hashKey, slowStart, h, outlier, retries,
-                limits, timeouts);
+                limits, timeouts, tls);
     }
 
     public OriginGroupConfig withOutlier(Outlier o) {
         return new OriginGroupConfig(name, members, hostHeader, balance, hashKey, slowStart, healthCheck, o, retries,
-                limits, timeouts);
+                limits, timeouts, tls);
     }
 
     public OriginGroupConfig withRetries(Retries r) {
         return new OriginGroupConfig(name, members, hostHeader, balance, hashKey, slowStart, healthCheck, outlier, r,
-                limits, timeouts);
+                limits, timeouts, tls);
     }
 
     public OriginGroupConfig withLimits(Limits l) {
         return new OriginGroupConfig(name, members, hostHeader, balance, hashKey, slowStart, healthCheck, outlier,
-                retries, l, timeouts);
+                retries, l, timeouts, tls);
     }
 
     static OriginGroupConfig from(String name, ConfigNode n) {
@@ -315,12 +328,14 @@ public record OriginGroupConfig(String name, List<Server> members, String hostHe
         Retries retries = section(n, "retries", OriginGroupConfig::retries, Retries.DEFAULTS);
         Limits limits = section(n, "limits", OriginGroupConfig::limits, Limits.NONE);
         Timeouts timeouts = section(n, "timeouts", OriginGroupConfig::timeouts, Timeouts.INHERIT);
+        ConfigNode tn = n.get("tls");
+        OriginTlsConfig tls = tn == null ? null : OriginTlsConfig.from(tn);
         n.finish();
         if (servers.isEmpty()) {
             return null;
         }
         return n.build(() -> new OriginGroupConfig(name, servers, host, balance, hashKey, slowStart, hc, outlier, retries,
-                limits, timeouts), null);
+                limits, timeouts, tls), null);
     }
 
     private static <T> T section(ConfigNode parent, String key, java.util.function.Function<ConfigNode, T> reader, T fallback) {

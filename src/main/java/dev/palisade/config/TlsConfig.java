@@ -27,11 +27,13 @@ import java.util.Locale;
  * @param handshakeTimeout how long a client has to finish the handshake, ClientHello included
  * @param hstsMaxAge       Strict-Transport-Security max-age on responses; zero: no header
  * @param hstsIncludeSubdomains whether the HSTS header covers subdomains
+ * @param hstsPreload      add {@code preload} (asks browsers' preload lists to include the domain; needs a
+ *                         max-age of at least a year and subdomains included)
  */
 public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean http2, String defaultHost, String keyPasswordEnv,
                         Path keyPasswordFile, boolean allowExpired, List<String> protocols, ClientAuth clientAuth,
                         Path clientCa, Provider provider, int sessionCacheSize, Duration sessionTimeout,
-                        Duration handshakeTimeout, Duration hstsMaxAge, boolean hstsIncludeSubdomains) {
+                        Duration handshakeTimeout, Duration hstsMaxAge, boolean hstsIncludeSubdomains, boolean hstsPreload) {
 
     /** The protocol versions Palisade can speak; older ones are never offered. */
     public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -80,6 +82,13 @@ public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean htt
         if (hstsMaxAge.isNegative()) {
             throw new IllegalArgumentException("hsts_max_age: " + hstsMaxAge + " (expected: >= 0s)");
         }
+        if (hstsIncludeSubdomains && hstsMaxAge.isZero()) {
+            throw new IllegalArgumentException("hsts_include_subdomains: true without hsts_max_age (expected: hsts_max_age: 365d)");
+        }
+        if (hstsPreload && (hstsMaxAge.compareTo(Duration.ofDays(365)) < 0 || !hstsIncludeSubdomains)) {
+            throw new IllegalArgumentException("hsts_preload: true needs hsts_max_age of at least 365d and "
+                    + "hsts_include_subdomains: true (what browsers' preload lists require)");
+        }
     }
 
     /** The Strict-Transport-Security value to add to responses, or empty when HSTS is off. */
@@ -87,13 +96,14 @@ public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean htt
         if (hstsMaxAge.isZero()) {
             return "";
         }
-        return "max-age=" + hstsMaxAge.toSeconds() + (hstsIncludeSubdomains ? "; includeSubDomains" : "");
+        return "max-age=" + hstsMaxAge.toSeconds() + (hstsIncludeSubdomains ? "; includeSubDomains" : "")
+                + (hstsPreload ? "; preload" : "");
     }
 
     /** Certificates from {@code certs} with every other setting at its default. */
     public TlsConfig(Path certs, boolean strictSni, boolean http2) {
         this(certs, null, strictSni, http2, "", "", null, false, null, ClientAuth.NONE, null, Provider.AUTO, 10_000, null, null,
-                null, false);
+                null, false, false);
     }
 
     public static TlsConfig of(Path certs) {
@@ -147,11 +157,12 @@ public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean htt
         Duration handshakeTimeout = n.duration("handshake_timeout", Duration.ofSeconds(10));
         Duration hsts = n.duration("hsts_max_age", Duration.ZERO);
         boolean hstsSub = n.bool("hsts_include_subdomains", false);
+        boolean hstsPreload = n.bool("hsts_preload", false);
         n.finish();
         return n.build(() -> new TlsConfig(Path.of(certs), keyFile == null ? null : Path.of(keyFile), strict, h2, defaultHost, passwordEnv,
                 passwordFile == null ? null : Path.of(passwordFile), allowExpired, protocols, clientAuth,
                 clientCa == null ? null : Path.of(clientCa), provider, (int) cacheSize, sessionTimeout, handshakeTimeout,
-                hsts, hstsSub), null);
+                hsts, hstsSub, hstsPreload), null);
     }
 
     /** Accepts {@code TLSv1.3}, {@code TLSv1.2}, {@code 1.3} and {@code 1.2}; anything else is kept for the error. */
@@ -193,6 +204,7 @@ public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean htt
         private Duration handshakeTimeout;
         private Duration hstsMaxAge;
         private boolean hstsIncludeSubdomains;
+        private boolean hstsPreload;
 
         private Builder(TlsConfig c) {
             certs = c.certs;
@@ -212,6 +224,7 @@ public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean htt
             handshakeTimeout = c.handshakeTimeout;
             hstsMaxAge = c.hstsMaxAge;
             hstsIncludeSubdomains = c.hstsIncludeSubdomains;
+            hstsPreload = c.hstsPreload;
         }
 
         public Builder certs(Path v) { certs = v; return this; }
@@ -231,11 +244,12 @@ public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean htt
         public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
         public Builder hstsMaxAge(Duration v) { hstsMaxAge = v; return this; }
         public Builder hstsIncludeSubdomains(boolean v) { hstsIncludeSubdomains = v; return this; }
+        public Builder hstsPreload(boolean v) { hstsPreload = v; return this; }
 
         public TlsConfig build() {
             return new TlsConfig(certs, keyFile, strictSni, http2, defaultHost, keyPasswordEnv, keyPasswordFile, allowExpired,
                     protocols, clientAuth, clientCa, provider, sessionCacheSize, sessionTimeout, handshakeTimeout,
-                    hstsMaxAge, hstsIncludeSubdomains);
+                    hstsMaxAge, hstsIncludeSubdomains, hstsPreload);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +33,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -52,11 +54,13 @@ import io.netty.util.concurrent.ScheduledFuture;
 public final class HealthChecker implements AutoCloseable {
 
     private final AddressResolverGroup<InetSocketAddress> resolver;
+    private final Map<String, SslContext> tls;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private volatile boolean closed;
 
-    private HealthChecker(AddressResolverGroup<InetSocketAddress> resolver) {
+    private HealthChecker(AddressResolverGroup<InetSocketAddress> resolver, Map<String, SslContext> tls) {
         this.resolver = resolver;
+        this.tls = tls;
     }
 
     /**
@@ -64,10 +68,12 @@ public final class HealthChecker implements AutoCloseable {
      *
      * @param resolver resolves server names that are not IP literals, without blocking (a
      *                 {@code DnsAddressResolverGroup})
+     * @param tls      the TLS client context of each group that talks TLS to its servers; checks of those
+     *                 groups use it, so a server whose certificate is refused is down
      */
     public static HealthChecker start(Collection<OriginGroup> groups, EventLoopGroup loops,
-                                      AddressResolverGroup<InetSocketAddress> resolver) {
-        HealthChecker c = new HealthChecker(resolver);
+                                      AddressResolverGroup<InetSocketAddress> resolver, Map<String, SslContext> tls) {
+        HealthChecker c = new HealthChecker(resolver, tls);
         for (OriginGroup g : groups) {
             OriginGroupConfig.HealthCheck hc = g.config().healthCheck();
             if (hc == null) {
@@ -139,12 +145,13 @@ public final class HealthChecker implements AutoCloseable {
 
     /** A checker that schedules nothing by itself: tests drive it with {@link #round}. */
     static HealthChecker manual(AddressResolverGroup<InetSocketAddress> resolver) {
-        return new HealthChecker(resolver);
+        return new HealthChecker(resolver, Map.of());
     }
 
     private void check(OriginGroup g, Origin o, EventLoop loop, Runnable done) {
         OriginGroupConfig.HealthCheck hc = g.config().healthCheck();
         Probe probe = new Probe(g, o, hc, done);
+        SslContext context = tls.get(g.name());
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(Transports.socketChannel())
@@ -154,6 +161,11 @@ public final class HealthChecker implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (context != null) {
+                            String name = g.config().tls().serverName();
+                            ch.pipeline().addLast("tls", context.newHandler(ch.alloc(),
+                                    name.isEmpty() ? o.configured().host() : name, o.address().port()));
+                        }
                         ch.pipeline().addLast("codec", new HttpClientCodec()).addLast("probe", probe);
                     }
                 });

@@ -10,15 +10,20 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import dev.palisade.config.Cidr;
 import dev.palisade.config.HostPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
@@ -44,7 +49,7 @@ public final class OriginPool {
     private static final LongAdder OPENED = new LongAdder();
     private static volatile DnsAddressResolverGroup resolver;
 
-    private final Map<HostPort, ArrayDeque<Channel>> idle = new HashMap<>();
+    private final Map<OriginEndpoint, ArrayDeque<Channel>> idle = new HashMap<>();
 
     private OriginPool() {
     }
@@ -60,7 +65,7 @@ public final class OriginPool {
     }
 
     /** An idle, open connection to {@code origin}, or null. */
-    public Channel pollIdle(HostPort origin) {
+    public Channel pollIdle(OriginEndpoint origin) {
         ArrayDeque<Channel> q = idle.get(origin);
         if (q == null) {
             return null;
@@ -75,7 +80,7 @@ public final class OriginPool {
     }
 
     /** Gives a connection back after a complete exchange; it is closed if the pool is full. */
-    public void release(HostPort origin, Channel ch) {
+    public void release(OriginEndpoint origin, Channel ch) {
         handler(ch).listener(null);
         if (!ch.isActive()) {
             return;
@@ -88,8 +93,13 @@ public final class OriginPool {
         q.addLast(ch);
     }
 
-    /** Opens a new connection on {@code loop}; the listener is attached before any byte can arrive. */
-    public ChannelFuture connect(EventLoop loop, HostPort origin, OriginListener listener, Duration connectTimeout,
+    /**
+     * Opens a new connection on {@code loop}. The future completes once the connection can carry a
+     * request: connected, and for TLS with the handshake done and the origin's certificate accepted; a
+     * refused certificate fails it with an {@link SSLHandshakeException} that says why. The listener is
+     * attached before any response byte can arrive.
+     */
+    public ChannelFuture connect(EventLoop loop, OriginEndpoint origin, OriginListener listener, Duration connectTimeout,
                                  Duration idleTimeout, int maxResponseHead) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
@@ -101,7 +111,13 @@ public final class OriginPool {
                     @Override
                     protected void initChannel(Channel ch) {
                         OriginHandler h = new OriginHandler();
-                        h.listener(listener);
+                        if (origin.secure()) {
+                            // the request is written only once the certificate is accepted (see below)
+                            ch.pipeline().addLast("tls", origin.tls().newHandler(ch.alloc(), origin.serverName(),
+                                    origin.address().port()));
+                        } else {
+                            h.listener(listener);
+                        }
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS))
                                 .addLast("codec", new HttpClientCodec(8192, maxResponseHead, 65536, false, false))
@@ -109,16 +125,57 @@ public final class OriginPool {
                     }
                 });
         OPENED.increment();
-        byte[] literal = Cidr.literal(origin.host());
+        HostPort address = origin.address();
+        byte[] literal = Cidr.literal(address.host());
+        ChannelFuture connected;
         if (literal != null) {
             try {
-                return b.connect(new InetSocketAddress(InetAddress.getByAddress(literal), origin.port()));
+                connected = b.connect(new InetSocketAddress(InetAddress.getByAddress(literal), address.port()));
             } catch (UnknownHostException e) {
                 throw new IllegalStateException(e);
             }
+        } else {
+            b.resolver(resolver(loop));
+            connected = b.connect(InetSocketAddress.createUnresolved(address.host(), address.port()));
         }
-        b.resolver(resolver(loop));
-        return b.connect(InetSocketAddress.createUnresolved(origin.host(), origin.port()));
+        return origin.secure() ? handshaken(connected, origin, listener) : connected;
+    }
+
+    /** Completes when the TLS handshake is done; attaches the listener only then. */
+    private static ChannelFuture handshaken(ChannelFuture connected, OriginEndpoint origin, OriginListener listener) {
+        Channel ch = connected.channel();
+        ChannelPromise ready = ch.newPromise();
+        connected.addListener((ChannelFutureListener) cf -> {
+            if (!cf.isSuccess()) {
+                ready.tryFailure(cf.cause());
+                return;
+            }
+            SslHandler tls = ch.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                ready.tryFailure(new SSLHandshakeException("origin " + origin + " closed before the TLS handshake"));
+                return;
+            }
+            tls.handshakeFuture().addListener(hf -> {
+                if (hf.isSuccess()) {
+                    handler(ch).listener(listener);
+                    ready.trySuccess();
+                } else {
+                    ch.close();
+                    ready.tryFailure(new SSLHandshakeException("TLS handshake with " + origin + " failed: "
+                            + rootMessage(hf.cause())));
+                }
+            });
+        });
+        return ready;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String m = c.getMessage();
+        return m == null ? c.getClass().getSimpleName() : m;
     }
 
     static OriginHandler handler(Channel ch) {

@@ -1,7 +1,10 @@
 package dev.palisade.forward;
 
+import java.util.Map;
+
 import dev.palisade.balance.Router;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 
@@ -22,12 +25,15 @@ public final class OriginServices implements AutoCloseable {
         this.resolver = resolver;
     }
 
-    /** Starts both on {@code loops} (the worker event loops are fine: nothing here blocks). */
-    public static OriginServices start(Router router, EventLoopGroup loops) {
+    /**
+     * Starts both on {@code loops} (the worker event loops are fine: nothing here blocks); health checks of
+     * a group in {@code tls} speak TLS with its context.
+     */
+    public static OriginServices start(Router router, EventLoopGroup loops, Map<String, SslContext> tls) {
         DnsAddressResolverGroup resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(Transports.datagramChannel()));
         DnsRefresher dns = DnsRefresher.start(router.groups().values(), loops);
-        HealthChecker health = HealthChecker.start(router.groups().values(), loops, resolver);
+        HealthChecker health = HealthChecker.start(router.groups().values(), loops, resolver, tls);
         return new OriginServices(dns, health, resolver);
     }
 

@@ -6,9 +6,9 @@ import dev.palisade.pipeline.MutableHeaders;
 import dev.palisade.pipeline.ResponseStage;
 
 /**
- * Adds the configured security headers to every response: Strict-Transport-Security (on TLS connections
- * only: browsers ignore it over plain HTTP, and a listener without TLS must not claim it),
- * X-Content-Type-Options, X-Frame-Options, Referrer-Policy, Content-Security-Policy and Permissions-Policy.
+ * Adds the configured security headers to every response: X-Content-Type-Options, X-Frame-Options,
+ * Referrer-Policy, Content-Security-Policy and Permissions-Policy. Strict-Transport-Security is not one of
+ * them: it is set per TLS listener ({@code tls.hsts_max_age}), so it can only ever go out over TLS.
  * An origin's own value is kept unless {@code security.override} is set. Runs last in the response phase.
  */
 public final class SecurityHeaders implements ResponseStage {
@@ -21,15 +21,12 @@ public final class SecurityHeaders implements ResponseStage {
 
     /** Whether any header is configured; the factory leaves the stage out when none is. */
     public static boolean any(Security s) {
-        return !(s.hsts().isEmpty() && s.contentTypeOptions().isEmpty() && s.frameOptions().isEmpty()
+        return !(s.contentTypeOptions().isEmpty() && s.frameOptions().isEmpty()
                 && s.referrerPolicy().isEmpty() && s.csp().isEmpty() && s.permissionsPolicy().isEmpty());
     }
 
     @Override
     public void onResponse(Exchange ex, int status, MutableHeaders headers) {
-        if (ex.client().secure()) {
-            put(headers, "Strict-Transport-Security", security.hsts());
-        }
         put(headers, "X-Content-Type-Options", security.contentTypeOptions());
         put(headers, "X-Frame-Options", security.frameOptions());
         put(headers, "Referrer-Policy", security.referrerPolicy());

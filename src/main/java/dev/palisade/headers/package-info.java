@@ -15,7 +15,7 @@
  *                    HideOrigin              Server replaced, X-Powered-By and friends removed
  *                    OriginUrlRewrite        Location, Content-Location, Refresh, Link, Set-Cookie Domain,
  *                                            then URLs and names embedded in any other value
- *                    SecurityHeaders         HSTS (TLS only), nosniff, frame options, referrer, CSP, permissions
+ *                    SecurityHeaders         nosniff, frame options, referrer, CSP, permissions (HSTS: the TLS listener's)
  *                    ErrorPageReplacement    replaceBody: 5xx and headers.error_pages.replace_4xx
  * </pre>
  *

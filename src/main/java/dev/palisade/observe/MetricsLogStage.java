@@ -66,7 +66,8 @@ public final class MetricsLogStage implements LogStage {
             m.topBlocked().add(client);
             m.recentBlocks().add(System.currentTimeMillis(), client, decided, status, ex.request().method(),
                     ex.request().host(), ex.request().path());
-        } else if (!decided.equals("client")) {
+        } else if (!decided.equals("client") && status >= 400) {
+            // a 3xx decided here (the HTTPS redirect) is an answer, not a refusal
             m.refusedCells.get(decided).inc();
         }
     }

@@ -94,9 +94,13 @@ public final class SecurityLog implements LogStage {
         }
     }
 
-    /** A request stage (rules, rate limits, bans) refused the request; a stage that failed (5xx) did not. */
+    /**
+     * A request stage (rules, rate limits, bans) refused the request (4xx); a stage that failed (5xx) did not,
+     * and neither did one that answered for the origin without refusing (the 308 of an HTTPS redirect).
+     */
     static boolean refusedByStage(Exchange ex, Outcome o) {
-        return !o.decidedBy().isEmpty() && ex.attrs().get(ProxyFlow.DECIDED_BY) != null && o.status() < 500;
+        return !o.decidedBy().isEmpty() && ex.attrs().get(ProxyFlow.DECIDED_BY) != null && o.status() >= 400
+                && o.status() < 500;
     }
 
     static String line(Exchange ex, Outcome o, SecurityEvent e) {

@@ -11,8 +11,10 @@ import java.net.InetAddress;
  * @param listener    the listener's name
  * @param tlsVersion  "TLSv1.3", "TLSv1.2", or empty for plain HTTP
  * @param sni         the server name the client asked for, or empty
+ * @param clientCert  the client's TLS certificate (mTLS), or {@link ClientCertificate#NONE}
  */
-public record ClientInfo(InetAddress address, int port, String listener, String tlsVersion, String sni) {
+public record ClientInfo(InetAddress address, int port, String listener, String tlsVersion, String sni,
+                         ClientCertificate clientCert) {
 
     public ClientInfo {
         if (address == null) {
@@ -21,6 +23,17 @@ public record ClientInfo(InetAddress address, int port, String listener, String 
         listener = listener == null ? "" : listener;
         tlsVersion = tlsVersion == null ? "" : tlsVersion;
         sni = sni == null ? "" : sni;
+        clientCert = clientCert == null ? ClientCertificate.NONE : clientCert;
+    }
+
+    /** A client without a certificate. */
+    public ClientInfo(InetAddress address, int port, String listener, String tlsVersion, String sni) {
+        this(address, port, listener, tlsVersion, sni, ClientCertificate.NONE);
+    }
+
+    /** The same connection facts for another client address (the one a trusted proxy reports). */
+    public ClientInfo withAddress(InetAddress real, int realPort) {
+        return new ClientInfo(real, realPort, listener, tlsVersion, sni, clientCert);
     }
 
     public boolean secure() {

@@ -115,6 +115,8 @@ public final class Evaluation {
             case CLIENT_IP: return one("client_ip", ex.client().ip());
             case TLS_VERSION: return one("tls_version", ex.client().tlsVersion());
             case SNI: return one("sni", ex.client().sni());
+            case CLIENT_CERT_SUBJECT: case CLIENT_CERT_ISSUER: case CLIENT_CERT_FINGERPRINT: case CLIENT_CERT_VERIFIED:
+                return one(f.ruleName(), ex.client().clientCert().fact(f.ruleName().substring("client_cert_".length())));
             case HEADERS: {
                 List<Value> out = new ArrayList<>(Math.min(h.size(), MAX_VALUES));
                 for (Map.Entry<String, String> e : h) {

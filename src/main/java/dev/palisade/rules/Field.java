@@ -31,6 +31,10 @@ public enum Field {
     CLIENT_IP("client_ip", false, false),
     TLS_VERSION("tls_version", false, false),
     SNI("sni", false, false),
+    CLIENT_CERT_SUBJECT("client_cert_subject", false, false),
+    CLIENT_CERT_ISSUER("client_cert_issuer", false, false),
+    CLIENT_CERT_FINGERPRINT("client_cert_fingerprint", false, false),
+    CLIENT_CERT_VERIFIED("client_cert_verified", false, false),
     FILES("files", false, true),
     BODY("body", false, true);
 

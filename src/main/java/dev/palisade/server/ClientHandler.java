@@ -25,6 +25,7 @@ import dev.palisade.pipeline.Outcome;
 import dev.palisade.pipeline.ProxyFlow;
 import dev.palisade.pipeline.RequestHead;
 import dev.palisade.pipeline.Verdict;
+import dev.palisade.tls.HttpsRedirect;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -152,7 +153,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             // a trusted proxy in front: the client is the right-most untrusted hop it reports
             InetAddress real = ClientAddress.resolve(info.address(), new NettyHeaders(headers), fwd);
             if (!real.equals(info.address())) {
-                client = new ClientInfo(real, 0, info.listener(), info.tlsVersion(), info.sni());
+                client = info.withAddress(real, 0);
             }
         }
         RequestHead head = RequestHead.of(req.method().name(), req.uri(),
@@ -273,7 +274,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             up.set(HttpHeaderNames.HOST, match.group().servers().get(0).toString());
         }
 
-        call = new ProxyCall(this, ctx, ex, match.group(), ProxyCall.upstreamRequest(req, up), websocket, gen.config());
+        call = new ProxyCall(this, ctx, ex, match.group(), ProxyCall.upstreamRequest(req, up), websocket, gen.config(),
+                gen.originTls().get(match.group().name()));
         if (full) {
             call.onRequestContent(LastHttpContent.EMPTY_LAST_CONTENT);
         }
@@ -416,6 +418,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                             }
                             gen.flow().onResponse(ex, status, new NettyHeaders(h));
                             addListenerHsts(h);
+                            String location = ex.attrs().get(HttpsRedirect.LOCATION);
+                            if (location != null && status == 308) {
+                                h.set(HttpHeaderNames.LOCATION, location);
+                            }
                         })
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {

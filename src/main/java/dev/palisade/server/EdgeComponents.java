@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +20,18 @@ import dev.palisade.guard.Guard;
 import dev.palisade.guard.client.ClientAddress;
 import dev.palisade.guard.flood.GateHandler;
 import dev.palisade.observe.Metrics;
+import dev.palisade.config.TlsConfig;
+import dev.palisade.pipeline.ClientCertificate;
 import dev.palisade.pipeline.ClientInfo;
 import dev.palisade.tls.CertificateWatcher;
+import dev.palisade.tls.OriginTls;
 import dev.palisade.tls.TlsFacts;
 import dev.palisade.tls.TlsTerminator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContext;
+
 
 /**
  * The connection-level parts other packages provide, per listener: PROXY protocol, the flood gate, TLS
@@ -41,12 +47,43 @@ class EdgeComponents {
     private final Map<String, TlsTerminator> tls;
     private volatile Guard guard;
     private final ClusterNode cluster;
+    private volatile Map<String, SslContext> originTls;
     private final List<CertificateWatcher> watchers = new ArrayList<>();
 
-    private EdgeComponents(Map<String, TlsTerminator> tls, Guard guard, ClusterNode cluster) {
+    private EdgeComponents(Map<String, TlsTerminator> tls, Guard guard, ClusterNode cluster,
+                           Map<String, SslContext> originTls) {
         this.tls = tls;
         this.guard = guard;
         this.cluster = cluster;
+        this.originTls = originTls;
+    }
+
+    /**
+     * The TLS client context of every origin group that has {@code tls:}, by group name. Built with the
+     * certificates (and rebuilt on every reload, so a changed CA file takes effect for new connections);
+     * a problem in any file is reported with the others and nothing changes.
+     */
+    private static Map<String, SslContext> originContexts(PalisadeConfig config, List<ConfigProblem> problems) {
+        Map<String, SslContext> out = new HashMap<>();
+        config.origins().forEach((name, group) -> {
+            if (group.tls() != null) {
+                try {
+                    out.put(name, OriginTls.clientContext(group.tls()));
+                } catch (ConfigException e) {
+                    problems.addAll(e.problems());
+                }
+                String warning = group.tls().warning(name);
+                if (!warning.isEmpty()) {
+                    log.warn("{}", warning);
+                }
+            }
+        });
+        return Map.copyOf(out);
+    }
+
+    /** The origin groups' TLS client contexts of the current settings, by group name. */
+    Map<String, SslContext> originTls() {
+        return originTls;
     }
 
     /** Builds every listener's parts; certificate problems of all listeners are reported together. */
@@ -72,6 +109,7 @@ class EdgeComponents {
                         e.getMessage()));
             }
         }
+        Map<String, SslContext> origins = originContexts(config, problems);
         Guard guard = null;
         try {
             guard = cluster == null ? Guard.create(config.guard())
@@ -88,7 +126,7 @@ class EdgeComponents {
             }
             throw new ConfigException(problems);
         }
-        return new EdgeComponents(Map.copyOf(tls), guard, cluster);
+        return new EdgeComponents(Map.copyOf(tls), guard, cluster, origins);
     }
 
     /**
@@ -135,6 +173,7 @@ class EdgeComponents {
                 }
             }
         }
+        Map<String, SslContext> origins = originContexts(config, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -143,6 +182,7 @@ class EdgeComponents {
         }
         Guard next = guard.reload(config.guard());
         prepared.forEach(TlsTerminator.Prepared::apply);
+        originTls = origins;
         Guard old = guard;
         guard = next;
         if (old != next) {
@@ -156,8 +196,7 @@ class EdgeComponents {
             try {
                 watchers.add(CertificateWatcher.start(t, Duration.ofSeconds(2)));
             } catch (IOException e) {
-                org.slf4j.LoggerFactory.getLogger(EdgeComponents.class)
-                        .warn("certificate files will not be watched (reload with SIGHUP): {}", e.getMessage());
+                log.warn("certificate files will not be watched (reload with SIGHUP): {}", e.getMessage());
             }
         }
     }
@@ -202,6 +241,8 @@ class EdgeComponents {
         if (!listener.secure()) {
             return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), "", "");
         }
-        return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), TlsFacts.version(ch), TlsFacts.sni(ch));
+        // a listener that asks for no client certificate has none to report (and asking the session would throw)
+        return new ClientInfo(peer.getAddress(), peer.getPort(), listener.name(), TlsFacts.version(ch), TlsFacts.sni(ch),
+                listener.tls().clientAuth() == TlsConfig.ClientAuth.NONE ? ClientCertificate.NONE : TlsFacts.clientFacts(ch));
     }
 }

@@ -6,6 +6,7 @@ import dev.palisade.balance.Router;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.headers.GroupHeaders;
 import dev.palisade.pipeline.ProxyFlow;
+import io.netty.handler.ssl.SslContext;
 
 /**
  * Everything built from one configuration: the stage flow, the router, the page renderer. Immutable;
@@ -18,7 +19,9 @@ import dev.palisade.pipeline.ProxyFlow;
  * @param serverHeader  the Server header on Palisade's own pages, empty for none
  * @param groupHeaders  per origin group: the Host and internal names the header policy uses
  * @param bodyInspection how many request body bytes the stages read before deciding; 0 when no rule reads the body
+ * @param originTls     per origin group with {@code tls:}: its client context
  */
 record Generation(PalisadeConfig config, ProxyFlow flow, Router router, Rejections.PageRenderer pages,
-                  String serverHeader, Map<String, GroupHeaders> groupHeaders, long bodyInspection) {
+                  String serverHeader, Map<String, GroupHeaders> groupHeaders, long bodyInspection,
+                  Map<String, SslContext> originTls) {
 }

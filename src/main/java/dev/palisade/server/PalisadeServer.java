@@ -45,6 +45,7 @@ import dev.palisade.pipeline.ResponseStage;
 import dev.palisade.pipeline.UpstreamRequestStage;
 import dev.palisade.rules.RuleEngineStage;
 import dev.palisade.rules.RuleFilesWatcher;
+import dev.palisade.tls.HttpsRedirect;
 import dev.palisade.rules.RuleHit;
 import dev.palisade.rules.RuleLoader;
 import dev.palisade.rules.RuleSet;
@@ -184,6 +185,7 @@ public final class PalisadeServer implements AutoCloseable {
         List<LogStage> logStages = new ArrayList<>();
         request.addAll(HeaderPolicies.request(config.headers()));
         request.addAll(components.guard().requestStages());
+        request.addAll(HttpsRedirect.stages(config.listeners(), components.terminators(), this::port));
         request.add(new RuleEngineStage(rules, config.rules()));
         upstream.addAll(HeaderPolicies.upstream(config.headers(), config.forwarding()));
         response.addAll(HeaderPolicies.response(config.headers()));
@@ -199,13 +201,14 @@ public final class PalisadeServer implements AutoCloseable {
         ProxyFlow flow = new ProxyFlow(request, upstream, response, logStages);
         Generation previous = current.get();
         Router router = new Router(config, previous == null ? null : previous.router());
-        OriginServices old = originServices.getAndSet(OriginServices.start(router, workers));
+        OriginServices old = originServices.getAndSet(OriginServices.start(router, workers, components.originTls()));
         if (old != null) {
             old.close();
         }
         return new Generation(config, flow, router, ErrorPages.of(config.headers())::page,
                 config.headers().server(), Map.copyOf(groupHeaders),
-                rules.readsBody() && !config.rules().mode().equals("off") ? config.rules().bodyLimit() : 0);
+                rules.readsBody() && !config.rules().mode().equals("off") ? config.rules().bodyLimit() : 0,
+                components.originTls());
     }
 
     /**

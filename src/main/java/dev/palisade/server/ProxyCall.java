@@ -4,6 +4,8 @@ import java.net.ConnectException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +14,7 @@ import dev.palisade.balance.OriginGroup;
 import dev.palisade.balance.Pick;
 import dev.palisade.config.HostPort;
 import dev.palisade.config.PalisadeConfig;
+import dev.palisade.forward.OriginEndpoint;
 import dev.palisade.forward.OriginListener;
 import dev.palisade.forward.OriginPool;
 import dev.palisade.observe.Metrics;
@@ -34,6 +37,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -55,8 +59,9 @@ final class ProxyCall implements OriginListener {
     private final HttpRequest upstream;
     private final boolean websocket;
     private final PalisadeConfig config;
+    private final SslContext originTls;
 
-    private HostPort origin;
+    private OriginEndpoint origin;
     private Pick pick;
     private Channel originChannel;
     private boolean reused;
@@ -75,7 +80,7 @@ final class ProxyCall implements OriginListener {
     private ScheduledFuture<?> responseTimer;
 
     ProxyCall(ClientHandler client, ChannelHandlerContext ctx, Exchange ex, OriginGroup group, HttpRequest upstream,
-              boolean websocket, PalisadeConfig config) {
+              boolean websocket, PalisadeConfig config, SslContext originTls) {
         this.client = client;
         this.ctx = ctx;
         this.ex = ex;
@@ -83,6 +88,7 @@ final class ProxyCall implements OriginListener {
         this.upstream = upstream;
         this.websocket = websocket;
         this.config = config;
+        this.originTls = originTls;
     }
 
     int status() {
@@ -105,9 +111,9 @@ final class ProxyCall implements OriginListener {
     void start(Pick chosenPick) {
         pick = chosenPick;
         HostPort chosen = chosenPick.server();
-        origin = chosen;
+        origin = endpoint(chosenPick);
         ex.origin(chosen.toString());
-        Channel idle = OriginPool.current().pollIdle(chosen);
+        Channel idle = OriginPool.current().pollIdle(origin);
         if (idle != null) {
             reused = true;
             OriginPool.attach(idle, this);
@@ -115,6 +121,15 @@ final class ProxyCall implements OriginListener {
             return;
         }
         connect();
+    }
+
+    /** The server of {@code p}, with the group's TLS: the configured server_name, or the host the server is configured by. */
+    private OriginEndpoint endpoint(Pick p) {
+        if (originTls == null) {
+            return OriginEndpoint.plain(p.server());
+        }
+        String name = group.config().tls().serverName();
+        return new OriginEndpoint(p.server(), originTls, name.isEmpty() ? p.origin().configured().host() : name);
     }
 
     private void connect() {
@@ -133,7 +148,9 @@ final class ProxyCall implements OriginListener {
             } else {
                 Throwable c = cf.cause();
                 ErrorKind kind = c instanceof ConnectTimeoutException ? ErrorKind.ORIGIN_TIMEOUT : ErrorKind.ORIGIN_CONNECT;
-                failBeforeResponse(new EdgeException(kind, "connect to " + origin + " failed: " + c.getMessage()));
+                // a refused origin certificate says so itself, with the reason
+                failBeforeResponse(new EdgeException(kind, c instanceof SSLHandshakeException ? c.getMessage()
+                        : "connect to " + origin + " failed: " + c.getMessage()));
             }
         });
     }

@@ -24,8 +24,12 @@ final class KeyPassword {
     private final java.util.Set<String> reported = new java.util.HashSet<>();
 
     KeyPassword(TlsConfig cfg, Function<String, String> environment) {
-        this.env = cfg.keyPasswordEnv();
-        this.file = cfg.keyPasswordFile();
+        this(cfg.keyPasswordEnv(), cfg.keyPasswordFile(), environment);
+    }
+
+    KeyPassword(String env, Path file, Function<String, String> environment) {
+        this.env = env == null ? "" : env;
+        this.file = file;
         this.environment = environment;
     }
 

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsyncMapping;
 
@@ -79,9 +80,13 @@ final class SniSelector extends SniHandler {
         SslHandler h = context.newHandler(allocator);
         h.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
         SSLEngine engine = h.engine();
-        SSLParameters p = engine.getSSLParameters();
-        p.setUseCipherSuitesOrder(true);
-        engine.setSSLParameters(p);
+        // OpenSSL contexts already prefer the server's order (SSL_OP_CIPHER_SERVER_PREFERENCE, set by Netty on
+        // the context); setting parameters on each engine would re-apply protocols and suites per connection
+        if (!(engine instanceof ReferenceCountedOpenSslEngine)) {
+            SSLParameters p = engine.getSSLParameters();
+            p.setUseCipherSuitesOrder(true);
+            engine.setSSLParameters(p);
+        }
         return h;
     }
 }

@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
+import dev.palisade.pipeline.ClientCertificate;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
@@ -22,6 +23,8 @@ public final class TlsFacts {
 
     /** The SNI name the client sent, lowercase; empty when it sent none. Set by {@link SniSelector}. */
     static final AttributeKey<String> SNI = AttributeKey.valueOf("palisade.tls.sni");
+
+    private static final AttributeKey<ClientCertificate> CLIENT_CERT = AttributeKey.valueOf("palisade.tls.clientCert");
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -82,6 +85,28 @@ public final class TlsFacts {
         } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
             return "";
         }
+    }
+
+    /**
+     * The client certificate's facts for the rules and the log, worked out once per connection (HTTP/2
+     * streams share them); {@link ClientCertificate#NONE} when the client sent none.
+     */
+    public static ClientCertificate clientFacts(Channel ch) {
+        Channel c = connection(ch);
+        if (c == null) {
+            return ClientCertificate.NONE;
+        }
+        ClientCertificate known = c.attr(CLIENT_CERT).get();
+        if (known != null) {
+            return known;
+        }
+        X509Certificate cert = clientCertificate(c);
+        ClientCertificate facts = cert == null ? ClientCertificate.NONE : new ClientCertificate(
+                cert.getSubjectX500Principal().getName(), cert.getIssuerX500Principal().getName(), clientFingerprint(c), true);
+        if (handshaken(c) != null) {
+            c.attr(CLIENT_CERT).set(facts);
+        }
+        return facts;
     }
 
     /** The client's certificate (mTLS), or null. */

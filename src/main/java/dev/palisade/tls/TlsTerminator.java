@@ -221,6 +221,11 @@ public final class TlsTerminator {
         return e == null ? null : e.certificate();
     }
 
+    /** Whether a certificate served now names {@code host} (exactly or by a wildcard); the default certificate does not count. */
+    public boolean covers(String host) {
+        return host != null && !host.isEmpty() && state.table().find(CertNames.normalize(host)) != null;
+    }
+
     /** The context a handshake for {@code host} would use now (null: refused); for tests. */
     SslContext contextFor(String host) {
         SniTable.Entry e = entryFor(host);

@@ -48,6 +48,21 @@ class CommandsTest {
     }
 
     @Test
+    void checkWarnsAboutOriginTlsWithoutVerification(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("p.yaml");
+        Files.writeString(cfg, "listeners:\n  - bind: 127.0.0.1:8080\norigins:\n  app:\n    servers: [127.0.0.1:9443]\n"
+                + "    tls:\n      insecure_skip_verify: true\n");
+        Run r = run("check", "-c", cfg.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains(cfg + ": warning: origins.app.tls.insecure_skip_verify: true"), r.err());
+        Files.writeString(cfg, "listeners:\n  - bind: 127.0.0.1:8080\norigins:\n  app:\n    servers: [127.0.0.1:9443]\n"
+                + "    tls: true\n");
+        Run verified = run("check", "-c", cfg.toString());
+        assertEquals(0, verified.code(), verified.err());
+        assertTrue(!verified.err().contains("warning"), verified.err());
+    }
+
+    @Test
     void runWithBadArgumentsIsAClearError() {
         Run r = run("run", "--listen", "127.0.0.1:0");
         assertEquals(2, r.code());

@@ -114,7 +114,7 @@ class HealthCheckerTest {
     @Test
     void theScheduledCheckerFindsAKilledOriginAndItsReturn() throws Exception {
         OriginGroup g = group(Duration.ofMillis(50), Duration.ofSeconds(1), 200);
-        try (HealthChecker checker = HealthChecker.start(List.of(g), loops, resolver)) {
+        try (HealthChecker checker = HealthChecker.start(List.of(g), loops, resolver, java.util.Map.of())) {
             a.kill();
             awaitState(g, 0, "down");
             int before = b.requests.get();

@@ -41,12 +41,12 @@ class OriginServicesTest {
                     """.formatted(a.hostPort(), b.hostPort());
             PalisadeConfig cfg = ConfigLoader.parse(yaml, "palisade.yaml", null, Path.of("."));
             Router first = new Router(cfg);
-            OriginServices services = OriginServices.start(first, loops);
+            OriginServices services = OriginServices.start(first, loops, java.util.Map.of());
             a.kill();
             await(first, "down");
 
             Router second = new Router(cfg, first);
-            OriginServices next = OriginServices.start(second, loops);
+            OriginServices next = OriginServices.start(second, loops, java.util.Map.of());
             services.close();
             assertEquals("down", state(second), "the reload did not forget that the server is down");
             a.revive();

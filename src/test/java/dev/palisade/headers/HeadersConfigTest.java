@@ -37,7 +37,6 @@ class HeadersConfigTest {
         assertEquals(ClientIdentity.TRUNCATE, h.clientIdentity());
         assertEquals(List.of("app.origin.example", "*.corp.example"), h.internalHosts());
         assertEquals(List.of("PUT", "DELETE"), h.denyMethods());
-        assertEquals("max-age=31536000; includeSubDomains", h.security().hsts());
         assertEquals("DENY", h.security().frameOptions());
         assertEquals("nosniff", h.security().contentTypeOptions());
         assertEquals("no-referrer", h.security().referrerPolicy());
@@ -82,7 +81,9 @@ class HeadersConfigTest {
                 "palisade.yaml:14: headers.client_identity: 'anonymous' (expected: forward, truncate or drop)",
                 "palisade.yaml:15: headers.internal_hosts[0]: 'bad/host' (expected: a host name, an address, or *.domain)",
                 "palisade.yaml:16: headers.deny_methods[0]: 'GET POST' (expected: a method name such as PUT)",
-                "palisade.yaml:19: headers.security.hsts: 'max-age=forever' (expected: max-age=SECONDS, optionally ; includeSubDomains ; preload)",
+                "palisade.yaml:19: headers.security.hsts: moved: Strict-Transport-Security is set on each TLS listener, the only "
+                        + "place it may be sent (expected: listeners[].tls.hsts_max_age: 365d, and hsts_include_subdomains / "
+                        + "hsts_preload: true)",
                 "palisade.yaml:20: headers.security.nonsense: unknown key",
                 "palisade.yaml:22: headers.error_pages.replace_4xx[1]: 500 (expected: a status 400..499)",
                 "palisade.yaml:22: headers.error_pages.replace_4xx[2]: 'abc' (expected: a status 400..499)",
@@ -107,7 +108,7 @@ class HeadersConfigTest {
     void wrongShapesAreLocated() throws Exception {
         assertEquals(List.of(
                 "palisade.yaml:8: headers.server: expected a single value",
-                "palisade.yaml:9: headers.security: expected a mapping (hsts, frame_options, content_type_options,"
+                "palisade.yaml:9: headers.security: expected a mapping (frame_options, content_type_options,"
                         + " referrer_policy, csp, permissions_policy, override)",
                 "palisade.yaml:10: headers.error_pages: expected a mapping (replace_5xx, replace_4xx, template)",
                 "palisade.yaml:11: headers.replace_4xx: unknown key"), problems("shapes.yaml"));
@@ -116,7 +117,7 @@ class HeadersConfigTest {
     @Test
     void recordsValidateInCode() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new HeadersConfig.Security("", "", "", "", "default-src 'self'\r\nX-Evil: 1", "", false));
+                () -> new HeadersConfig.Security("", "", "", "default-src 'self'\r\nX-Evil: 1", "", false));
         assertTrue(e.getMessage().startsWith("csp: contains a control"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> new HeadersConfig.ErrorPageSettings(true, Set.of(302), null, null));

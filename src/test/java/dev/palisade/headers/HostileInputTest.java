@@ -31,7 +31,7 @@ class HostileInputTest {
     void stagesNeverThrow() {
         HeadersConfig h = new HeadersConfig("palisade", List.of("x-a-*"), List.of(), List.of("x-b"),
                 HeadersConfig.ClientIdentity.FORWARD, List.of("*.corp.example"), List.of(),
-                new HeadersConfig.Security("max-age=1", "nosniff", "DENY", "", "", "", false),
+                new HeadersConfig.Security("nosniff", "DENY", "", "", "", false),
                 HeadersConfig.ErrorPageSettings.DEFAULTS);
         ForwardingConfig f = ForwardingConfig.of(List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0")));
         ProxyFlow[] flows = {

@@ -82,9 +82,12 @@ class SecurityLogTest {
         new SecurityLog().onComplete(passed, new Outcome(200, 0, 0, 1, "10.0.0.1:80", "", ""));
         new SecurityLog().onComplete(Exchanges.of("192.0.2.1", "http", "GET", "/", Map.of()),
                 new Outcome(400, 0, 0, 1, "", "BAD_REQUEST", "framing"));
+        new SecurityLog().onComplete(Exchanges.refusedByStage("192.0.2.1", "/cart", "HttpsRedirect", Map.of()),
+                new Outcome(308, 0, 0, 1, "", "https-redirect", "plain HTTP redirected to HTTPS"));
 
         List<String> lines = lines();
-        assertEquals(3, lines.size(), "a framing refusal is in the access log, not a security event: " + lines);
+        assertEquals(3, lines.size(), "a framing refusal or an HTTPS redirect is in the access log, not a security event: "
+                + lines);
         assertEquals("block", MiniJson.object(lines.get(0)).get("event"));
         assertEquals("sensitive file", MiniJson.object(lines.get(0)).get("message"));
         assertEquals("rate_limit", MiniJson.object(lines.get(1)).get("event"));

@@ -58,7 +58,7 @@ public class RequestPathFuzzTest {
             ProxyFlow flow = new ProxyFlow(request, HeaderPolicies.upstream(cfg.headers(), cfg.forwarding()),
                     HeaderPolicies.response(cfg.headers()), List.of());
             return new Generation(cfg, flow, new Router(cfg), ErrorPages.of(cfg.headers())::page, "palisade",
-                    Map.of("default", GroupHeaders.of(cfg.origins().get("default"))), 0);
+                    Map.of("default", GroupHeaders.of(cfg.origins().get("default"))), 0, Map.of());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -36,6 +36,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -63,12 +64,20 @@ public final class TestOrigin implements AutoCloseable {
     private final String name;
 
     public TestOrigin(String name) {
+        this(name, null);
+    }
+
+    /** An origin that speaks TLS with {@code tls} (a server context), or plain HTTP when it is null. */
+    public TestOrigin(String name, SslContext tls) {
         this.name = name;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast("codec", new HttpServerCodec(8192, 65536, 65536)).addLast("app", new App());
                     }
                 })

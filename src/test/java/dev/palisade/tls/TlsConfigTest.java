@@ -59,6 +59,7 @@ class TlsConfigTest {
                 handshake_timeout: 5s
                 hsts_max_age: 365d
                 hsts_include_subdomains: true
+                hsts_preload: true
                 """);
         assertTrue(c.strictSni());
         assertEquals(Path.of("/etc/palisade/private/key.pem"), c.keyFile());
@@ -71,7 +72,7 @@ class TlsConfigTest {
         assertEquals(5000, c.sessionCacheSize());
         assertEquals(Duration.ofMinutes(10), c.sessionTimeout());
         assertEquals(Duration.ofSeconds(5), c.handshakeTimeout());
-        assertEquals("max-age=31536000; includeSubDomains", c.hstsHeader());
+        assertEquals("max-age=31536000; includeSubDomains; preload", c.hstsHeader());
     }
 
     @Test
@@ -89,6 +90,10 @@ class TlsConfigTest {
         assertTrue(problem("provider: gnutls").getMessage().contains("provider: 'gnutls'"));
         assertTrue(problem("key_password_env: A\nkey_password_file: /x").getMessage().contains("both set"));
         assertTrue(problem("ciphers: [RC4]").getMessage().contains("unknown key"));
+        assertTrue(problem("hsts_max_age: 30d\nhsts_include_subdomains: true\nhsts_preload: true").getMessage()
+                .contains("hsts_preload: true needs hsts_max_age of at least 365d"));
+        assertTrue(problem("hsts_include_subdomains: true").getMessage().contains("without hsts_max_age"));
+        assertTrue(problem("hsts_max_age: soon").getMessage().contains("hsts_max_age"));
     }
 
     @Test
