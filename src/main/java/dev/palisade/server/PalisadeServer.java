@@ -149,7 +149,6 @@ public final class PalisadeServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     // TCP_NODELAY and AUTO_READ are already on in a new channel's config (Netty's defaults
                     // on every supported platform); setting TCP_NODELAY again costs a system call per connection
-
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                     .childHandler(new PalisadeInitializer(l, current::get, state, components));
             ChannelFuture f = b.bind(l.bind().host(), l.bind().port()).awaitUninterruptibly();
