@@ -24,6 +24,8 @@ public final class HeaderNameSet {
     private final AsciiNames exactTable;
     private final AsciiNames exceptTable;
     private final String[] prefixArray;
+    /** ASCII first characters any name of this set starts with, or null when a prefix is empty. */
+    private final boolean[] firstChars;
 
     private HeaderNameSet(Set<String> exact, List<String> prefixes, Set<String> except) {
         this.exact = Set.copyOf(exact);
@@ -32,6 +34,25 @@ public final class HeaderNameSet {
         this.exactTable = new AsciiNames(this.exact);
         this.exceptTable = new AsciiNames(this.except);
         this.prefixArray = this.prefixes.toArray(new String[0]);
+        this.firstChars = firstChars(this.exact, this.prefixes);
+    }
+
+    private static boolean[] firstChars(Set<String> exact, List<String> prefixes) {
+        boolean[] first = new boolean[128];
+        for (String p : prefixes) {
+            if (p.isEmpty()) {
+                return null;
+            }
+            if (p.charAt(0) < 128) {
+                first[p.charAt(0)] = true;
+            }
+        }
+        for (String e : exact) {
+            if (!e.isEmpty() && e.charAt(0) < 128) {
+                first[e.charAt(0)] = true;
+            }
+        }
+        return first;
     }
 
     /** Names such as {@code "Server"} or {@code "X-Backend-*"}, any case. */
@@ -75,6 +96,13 @@ public final class HeaderNameSet {
     }
 
     public boolean matches(String name) {
+        if (firstChars != null && !name.isEmpty()) {
+            // an ASCII first letter stays itself (lower-cased) in the lower-cased name: no name starts with it
+            char c = name.charAt(0);
+            if (c < 128 && !firstChars[c >= 'A' && c <= 'Z' ? c + 32 : c]) {
+                return false;
+            }
+        }
         if (!isAscii(name)) {
             return matchesLowered(lower(name));
         }

@@ -39,6 +39,15 @@ class HeaderNameSetTest {
     }
 
     @Test
+    void aBareStarMatchesEveryName() {
+        HeaderNameSet all = HeaderNameSet.of("*");
+        for (String n : new String[] {"Date", "x", "\u212A", "1-2"}) {
+            assertEquals(true, all.matches(n), n);
+        }
+        assertEquals(false, HeaderNameSet.of("server").matches("Date"));
+    }
+
+    @Test
     void presentAndAbsentKeepTheSpellingAndDropDuplicates() {
         TestHeaders h = new TestHeaders();
         h.add("Server", "a");
