@@ -64,6 +64,17 @@ public final class LogSetup {
         configure(ctx, SECURITY, config.security(), config);
     }
 
+    /**
+     * At process exit, after the last request: stops logging, which writes out the lines the batching
+     * appenders still hold (they write every few milliseconds, so the last ones would otherwise be lost
+     * with the process).
+     */
+    public static synchronized void stopAtExit() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.stop();
+        }
+    }
+
     private static void configure(LoggerContext ctx, String name, String destination, LogConfig config) {
         Logger logger = ctx.getLogger(name);
         State st = STATES.computeIfAbsent(name, n -> new State(logger));
