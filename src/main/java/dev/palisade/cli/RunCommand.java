@@ -21,6 +21,7 @@ import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.RulesConfig;
 import dev.palisade.config.TlsConfig;
 import dev.palisade.config.PalisadeConfig;
+import dev.palisade.observe.LogSetup;
 import dev.palisade.server.PalisadeServer;
 import dev.palisade.server.admin.AdminServer;
 import dev.palisade.rules.ShippedRules;
@@ -126,6 +127,7 @@ final class RunCommand implements Callable<Integer> {
             if (demoRef != null) {
                 demoRef.close();
             }
+            LogSetup.stopAtExit();
             stopped.countDown();
         }, "palisade-shutdown"));
         if (source != null) {

@@ -20,11 +20,39 @@ public final class HeaderNameSet {
     private final Set<String> exact;
     private final List<String> prefixes;
     private final Set<String> except;
+    /** The same sets for an ASCII name, looked up without lower-casing it first (no copy per lookup). */
+    private final AsciiNames exactTable;
+    private final AsciiNames exceptTable;
+    private final String[] prefixArray;
+    /** ASCII first characters any name of this set starts with, or null when a prefix is empty. */
+    private final boolean[] firstChars;
 
     private HeaderNameSet(Set<String> exact, List<String> prefixes, Set<String> except) {
         this.exact = Set.copyOf(exact);
         this.prefixes = List.copyOf(prefixes);
         this.except = Set.copyOf(except);
+        this.exactTable = new AsciiNames(this.exact);
+        this.exceptTable = new AsciiNames(this.except);
+        this.prefixArray = this.prefixes.toArray(new String[0]);
+        this.firstChars = firstChars(this.exact, this.prefixes);
+    }
+
+    private static boolean[] firstChars(Set<String> exact, List<String> prefixes) {
+        boolean[] first = new boolean[128];
+        for (String p : prefixes) {
+            if (p.isEmpty()) {
+                return null;
+            }
+            if (p.charAt(0) < 128) {
+                first[p.charAt(0)] = true;
+            }
+        }
+        for (String e : exact) {
+            if (!e.isEmpty() && e.charAt(0) < 128) {
+                first[e.charAt(0)] = true;
+            }
+        }
+        return first;
     }
 
     /** Names such as {@code "Server"} or {@code "X-Backend-*"}, any case. */
@@ -68,7 +96,40 @@ public final class HeaderNameSet {
     }
 
     public boolean matches(String name) {
-        String s = lower(name);
+        if (firstChars != null && !name.isEmpty()) {
+            // an ASCII first letter stays itself (lower-cased) in the lower-cased name: no name starts with it
+            char c = name.charAt(0);
+            if (c < 128 && !firstChars[c >= 'A' && c <= 'Z' ? c + 32 : c]) {
+                return false;
+            }
+        }
+        if (!isAscii(name)) {
+            return matchesLowered(lower(name));
+        }
+        if (exactTable.contains(name)) {
+            return !exceptTable.contains(name);
+        }
+        if (exceptTable.contains(name)) {
+            return false;
+        }
+        for (String p : prefixArray) {
+            if (AsciiNames.startsWithLower(name, p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isAscii(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) > 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean matchesLowered(String s) {
         if (exact.contains(s)) {
             return !except.contains(s);
         }
@@ -96,28 +157,31 @@ public final class HeaderNameSet {
 
     /** The distinct names present in {@code headers} that this set matches, as spelled there. */
     public List<String> present(Headers headers) {
-        List<String> out = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (Map.Entry<String, String> e : headers) {
-            String name = e.getKey();
-            if (matches(name) && seen.add(lower(name))) {
-                out.add(name);
-            }
-        }
-        return out;
+        return select(headers, true);
     }
 
     /** The distinct names present in {@code headers} that this set does not match, as spelled there. */
     public List<String> absent(Headers headers) {
-        List<String> out = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        return select(headers, false);
+    }
+
+    /** The distinct names whose match is {@code matching}; allocates nothing when there is none. */
+    private List<String> select(Headers headers, boolean matching) {
+        List<String> out = null;
+        Set<String> seen = null;
         for (Map.Entry<String, String> e : headers) {
             String name = e.getKey();
-            if (!matches(name) && seen.add(lower(name))) {
-                out.add(name);
+            if (matches(name) == matching) {
+                if (out == null) {
+                    out = new ArrayList<>(4);
+                    seen = new HashSet<>(8);
+                }
+                if (seen.add(lower(name))) {
+                    out.add(name);
+                }
             }
         }
-        return out;
+        return out == null ? List.of() : out;
     }
 
     /** Removes every field this set matches; returns how many distinct names went. */

@@ -88,6 +88,9 @@ public final class HopByHop implements UpstreamRequestStage, ResponseStage {
 
     /** The field names listed in Connection values ("close" and "keep-alive" included, harmlessly). */
     static List<String> nominated(List<String> connection) {
+        if (connection.isEmpty()) {
+            return List.of();
+        }
         List<String> out = new ArrayList<>();
         for (String v : connection) {
             for (String t : v.split(",")) {

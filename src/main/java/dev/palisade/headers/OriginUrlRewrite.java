@@ -3,6 +3,7 @@ package dev.palisade.headers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import dev.palisade.config.HostPort;
@@ -45,6 +46,10 @@ public final class OriginUrlRewrite implements ResponseStage {
             "content-type", "content-encoding", "cache-control", "vary", "accept-ranges", "age", "pragma",
             "retry-after", "x-content-type-options", "strict-transport-security", "x-request-id");
 
+    /** Headers rewritten by their own rule above, before the embedded scrub. */
+    private static final HeaderNameSet SPECIAL = HeaderNameSet.of("location", "content-location", "refresh", "link",
+            "set-cookie");
+
     private final InternalHosts internal;
 
     public OriginUrlRewrite(Collection<String> internalHosts) {
@@ -66,7 +71,11 @@ public final class OriginUrlRewrite implements ResponseStage {
     @Override
     public void onResponse(Exchange ex, int status, MutableHeaders headers) {
         String originHost = ex.origin().isEmpty() ? "" : PublicOrigin.hostName(ex.origin());
-        List<String> extra = new ArrayList<>(ex.attrs().getOrDefault(GROUP_HOSTS, List.of()));
+        Collection<String> groupHosts = ex.attrs().getOrDefault(GROUP_HOSTS, List.of());
+        if (nothingToRewrite(headers, groupHosts, originHost)) {
+            return;
+        }
+        List<String> extra = new ArrayList<>(groupHosts);
         if (!originHost.isEmpty()) {
             extra.add(originHost);
         }
@@ -81,6 +90,43 @@ public final class OriginUrlRewrite implements ResponseStage {
         for (String name : OPAQUE.absent(headers)) {
             rewrite(headers, name, r::embedded);
         }
+    }
+
+    /**
+     * The common response needs no work: none of the URL-bearing headers, and no other scrubbed value
+     * with a dot or a {@code ://} in it, which {@link UrlRewriter#embedded} would return unchanged
+     * (unless some internal name is a single label, when any word may name an origin). Answers
+     * without building the per-exchange rewriter.
+     */
+    private boolean nothingToRewrite(MutableHeaders headers, Collection<String> groupHosts, String originHost) {
+        if (internal.hasSingleLabelNames() || !originHost.isEmpty() && singleLabel(originHost)) {
+            return false;
+        }
+        for (String g : groupHosts) {
+            if (singleLabel(g)) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, String> e : headers) {
+            String name = e.getKey();
+            if (SPECIAL.matches(name)) {
+                return false;
+            }
+            String v = e.getValue();
+            if ((v.indexOf('.') >= 0 || v.contains("://")) && !OPAQUE.matches(name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** As {@link InternalHosts#plus} reads an extra name: one without a dot or colon makes any word suspect. */
+    private static boolean singleLabel(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.indexOf('.') < 0 && h.indexOf(':') < 0;
     }
 
     private static int originPort(String origin) {

@@ -1,6 +1,5 @@
 package dev.palisade.observe;
 
-import java.time.Instant;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,7 @@ public final class AccessLog implements LogStage {
             return;
         }
         JsonLine line = new JsonLine()
-                .field("time", Instant.now().toString())
+                .field("time", LogTime.now())
                 .request(ex)
                 .field("version", ex.request().version())
                 .field("status", o.status())

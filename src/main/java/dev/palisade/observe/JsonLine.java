@@ -71,7 +71,10 @@ public final class JsonLine {
 
     @Override
     public String toString() {
-        return sb + "}";
+        // one copy: close the object, take the text, reopen it for any field added later
+        String s = sb.append('}').toString();
+        sb.setLength(sb.length() - 1);
+        return s;
     }
 
     /** Appends {@code s} escaped for the inside of a JSON string, cut at {@code max} characters. */

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import org.slf4j.LoggerFactory;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -26,8 +25,8 @@ import dev.palisade.config.LogConfig;
  * {@code stdout} keeps the appenders of logback.xml (each log through its own asynchronous appender);
  * {@code off} silences the logger; a path writes a rolling file (rolled daily and at
  * {@code max_file_size}, gzipped, kept {@code max_history} days within {@code total_size_cap}) through
- * an {@link AsyncAppender} with {@code neverBlock}, so an event loop never waits on the disk: when the
- * queue is full a line is dropped rather than a request delayed.
+ * a {@link BatchingAppender}, so an event loop never waits on the disk: when the queue is full a line is
+ * dropped rather than a request delayed.
  *
  * <p>Called at start and on every reload; a destination that did not change is left alone.
  */
@@ -44,7 +43,7 @@ public final class LogSetup {
         final List<Appender<ILoggingEvent>> original = new ArrayList<>();
         final Level originalLevel;
         String applied = "stdout";
-        AsyncAppender ours;
+        BatchingAppender ours;
 
         State(Logger logger) {
             for (Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext();) {
@@ -63,6 +62,17 @@ public final class LogSetup {
         }
         configure(ctx, ACCESS, config.access(), config);
         configure(ctx, SECURITY, config.security(), config);
+    }
+
+    /**
+     * At process exit, after the last request: stops logging, which writes out the lines the batching
+     * appenders still hold (they write every few milliseconds, so the last ones would otherwise be lost
+     * with the process).
+     */
+    public static synchronized void stopAtExit() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.stop();
+        }
     }
 
     private static void configure(LoggerContext ctx, String name, String destination, LogConfig config) {
@@ -88,7 +98,7 @@ public final class LogSetup {
         } else if (destination.equals("stdout")) {
             st.original.forEach(logger::addAppender);
         } else {
-            AsyncAppender async = rollingFile(ctx, name, destination, config);
+            BatchingAppender async = rollingFile(ctx, name, destination, config);
             if (async == null) {
                 log.error("log: cannot write {} to {}; it goes to stdout", name, destination);
                 st.original.forEach(logger::addAppender);
@@ -101,7 +111,7 @@ public final class LogSetup {
         st.applied = key;
     }
 
-    private static AsyncAppender rollingFile(LoggerContext ctx, String name, String path, LogConfig config) {
+    private static BatchingAppender rollingFile(LoggerContext ctx, String name, String path, LogConfig config) {
         RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
         file.setContext(ctx);
         file.setName(name + "-file");
@@ -120,16 +130,15 @@ public final class LogSetup {
         encoder.setPattern("%msg%n");
         encoder.start();
         file.setEncoder(encoder);
+        file.setImmediateFlush(false); // the batching appender flushes once per batch
         file.start();
         if (!file.isStarted()) {
             return null;
         }
-        AsyncAppender async = new AsyncAppender();
+        BatchingAppender async = new BatchingAppender();
         async.setContext(ctx);
         async.setName(name + "-async");
         async.setQueueSize(8192);
-        async.setDiscardingThreshold(0);
-        async.setNeverBlock(true);
         async.addAppender(file);
         async.start();
         return async;
