@@ -60,11 +60,10 @@ public final class RuleEngineStage implements RequestStage {
         int score = 0;
         Rule crossed = null;
         List<Rule> all = rules.rules();
-        PhraseIndex index = rules.index();
-        java.util.BitSet phrasesFound = index.isEmpty() ? null : index.passed(ev);
-        for (int i = 0; i < all.size(); i++) {
+        java.util.BitSet candidates = rules.index().candidates(ev);
+        for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
             Rule rule = all.get(i);
-            if ((phrasesFound != null && index.gated(i) && !phrasesFound.get(i)) || ev.ruleExcluded(rule)) {
+            if (ev.ruleExcluded(rule)) {
                 continue;
             }
             Match m = rule.when().eval(ev, rule);
