@@ -43,14 +43,19 @@ final class PhraseIndex {
 
     /** For atom a (phrase ids first, then literal ids offset by the phrase count): the rules it gates. */
     private final int[][] rulesOfAtom;
-    /** Phrase targets some rule's necessary condition reads: scanned for every request. */
-    private final boolean[] gateTarget;
+    /**
+     * Phrase targets some rule's necessary condition reads, in the order of the first rule that needs each;
+     * a request scans one when evaluation reaches that rule (a block before it spares the scan).
+     */
+    private final int[] gateOrder;
+    /** For phrase target t: the first rule whose necessary condition reads it. */
+    private final int[] firstRule;
+    /** For phrase target t: its phrase condition ids. */
+    private final int[][] condsOf;
     /** Rules without a necessary condition: evaluated for every request. */
     private final BitSet ungated = new BitSet();
-    private final int ruleCount;
 
     PhraseIndex(List<Rule> rules) {
-        this.ruleCount = rules.size();
         Map<String, Target> byKey = new LinkedHashMap<>();
         Map<String, List<String>> phrases = new LinkedHashMap<>();
         Map<String, List<Integer>> labels = new LinkedHashMap<>();
@@ -98,7 +103,8 @@ final class PhraseIndex {
         for (int c = 0; c < literalCount; c++) {
             atomRules.add(new ArrayList<>());
         }
-        boolean[] gates = new boolean[phraseTargets.length];
+        int[] first = new int[phraseTargets.length];
+        java.util.Arrays.fill(first, Integer.MAX_VALUE);
         for (int i = 0; i < needs.size(); i++) {
             int[] need = needs.get(i);
             if (need == null) {
@@ -108,11 +114,21 @@ final class PhraseIndex {
             for (int atom : need) {
                 atomRules.get(atom).add(i);
                 if (atom < phraseTargetOf.length) {
-                    gates[phraseTargetOf[atom]] = true;
+                    first[phraseTargetOf[atom]] = Math.min(first[phraseTargetOf[atom]], i);
                 }
             }
         }
-        gateTarget = gates;
+        firstRule = first;
+        gateOrder = java.util.stream.IntStream.range(0, first.length).filter(k -> first[k] != Integer.MAX_VALUE)
+                .boxed().sorted(java.util.Comparator.comparingInt(k -> first[k])).mapToInt(Integer::intValue).toArray();
+        List<List<Integer>> conds = new ArrayList<>();
+        for (int k = 0; k < phraseTargets.length; k++) {
+            conds.add(new ArrayList<>());
+        }
+        for (int id = 0; id < phraseTargetOf.length; id++) {
+            conds.get(phraseTargetOf[id]).add(id);
+        }
+        condsOf = conds.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
         rulesOfAtom = new int[atomRules.size()][];
         for (int a = 0; a < rulesOfAtom.length; a++) {
             rulesOfAtom[a] = atomRules.get(a).stream().mapToInt(Integer::intValue).toArray();
@@ -212,38 +228,62 @@ final class PhraseIndex {
         return phraseTargetOf[id];
     }
 
-    /** The rules that can match this request, in evaluation order: the ungated ones and those whose condition holds. */
-    BitSet candidates(Evaluation ev) {
-        BitSet out = (BitSet) ungated.clone();
-        if (out.cardinality() == ruleCount) {
-            return out;
-        }
-        for (int t = 0; t < phraseTargets.length; t++) {
-            if (gateTarget[t]) {
-                ev.scanPhrases(t);
-            }
-        }
-        BitSet found = ev.phrasesFound();
-        for (int a = found.nextSetBit(0); a >= 0; a = found.nextSetBit(a + 1)) {
-            for (int r : rulesOfAtom[a]) {
-                out.set(r);
-            }
-        }
-        int base = phraseTargetOf.length;
-        for (int t = 0; t < literalTargets.length; t++) {
-            List<Value> values = literalTargets[t].values(ev);
-            Map<String, int[]> m = literals.get(t);
-            for (int i = 0; i < values.size(); i++) {
-                int[] ids = m.get(values.get(i).text());
-                if (ids != null) {
-                    for (int id : ids) {
-                        for (int r : rulesOfAtom[base + id]) {
-                            out.set(r);
+    /** A per-request walk over the rules that can match, in evaluation order. */
+    Candidates candidates(Evaluation ev) {
+        return new Candidates(ev);
+    }
+
+    /**
+     * The ungated rules and those whose necessary condition holds. Exact-value conditions are looked up at
+     * once (a hash lookup per value); a phrase target is scanned only when the walk reaches the first rule
+     * that needs it, since its conditions can add that rule or later ones.
+     */
+    final class Candidates {
+        private final Evaluation ev;
+        private final BitSet rules;
+        private int gate;
+
+        private Candidates(Evaluation ev) {
+            this.ev = ev;
+            this.rules = (BitSet) ungated.clone();
+            int base = phraseTargetOf.length;
+            for (int t = 0; t < literalTargets.length; t++) {
+                List<Value> values = literalTargets[t].values(ev);
+                Map<String, int[]> m = literals.get(t);
+                for (int i = 0; i < values.size(); i++) {
+                    int[] ids = m.get(values.get(i).text());
+                    if (ids != null) {
+                        for (int id : ids) {
+                            add(base + id);
                         }
                     }
                 }
             }
         }
-        return out;
+
+        private void add(int atom) {
+            for (int r : rulesOfAtom[atom]) {
+                rules.set(r);
+            }
+        }
+
+        /** The next rule after rule {@code after} that can match, or -1. */
+        int next(int after) {
+            while (true) {
+                int r = rules.nextSetBit(after + 1);
+                if (gate < gateOrder.length && (r < 0 || firstRule[gateOrder[gate]] <= r)) {
+                    int t = gateOrder[gate++];
+                    ev.scanPhrases(t);
+                    BitSet found = ev.phrasesFound();
+                    for (int id : condsOf[t]) {
+                        if (found.get(id)) {
+                            add(id);
+                        }
+                    }
+                    continue;
+                }
+                return r;
+            }
+        }
     }
 }

@@ -60,8 +60,8 @@ public final class RuleEngineStage implements RequestStage {
         int score = 0;
         Rule crossed = null;
         List<Rule> all = rules.rules();
-        java.util.BitSet candidates = rules.index().candidates(ev);
-        for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
+        PhraseIndex.Candidates candidates = rules.index().candidates(ev);
+        for (int i = candidates.next(-1); i >= 0; i = candidates.next(i)) {
             Rule rule = all.get(i);
             if (ev.ruleExcluded(rule)) {
                 continue;
