@@ -2,6 +2,7 @@ package dev.palisade.rules;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,9 @@ public final class Evaluation {
     private final List<Value>[] cache;
     private final long bodyLimit;
     private final List<RulesConfig.Exclusion> exclusions;
+    private final PhraseIndex index;
+    private final BitSet phrasesFound = new BitSet();
+    private final boolean[] phrasesScanned;
 
     private List<Value> args;
     private List<Value> argNames;
@@ -40,6 +44,8 @@ public final class Evaluation {
     Evaluation(Exchange ex, RuleSet set, long bodyLimit, List<RulesConfig.Exclusion> configured) {
         this.ex = ex;
         this.cache = new List[Math.max(1, set.slots())];
+        this.index = set.index();
+        this.phrasesScanned = new boolean[index.phraseTargets()];
         this.bodyLimit = bodyLimit;
         this.exclusions = configured.isEmpty() ? List.of() : matching(ex.request(), configured);
     }
@@ -66,6 +72,32 @@ public final class Evaluation {
 
     void cache(int slot, List<Value> values) {
         cache[slot] = values;
+    }
+
+    /**
+     * Whether phrase condition {@code c} is known to be false: none of its phrases occurs in any value of
+     * its target. The first call for a target scans it once for every phrase condition on it.
+     */
+    boolean phraseAbsent(Expr.Cond c) {
+        int id = index.phraseId(c);
+        if (id < 0) {
+            return false;
+        }
+        scanPhrases(index.targetOf(id));
+        return !phrasesFound.get(id);
+    }
+
+    /** Scans phrase target {@code t} unless this request already did. */
+    void scanPhrases(int t) {
+        if (!phrasesScanned[t]) {
+            phrasesScanned[t] = true;
+            index.scan(t, this, phrasesFound);
+        }
+    }
+
+    /** The phrase conditions found so far (complete for the targets scanned). */
+    BitSet phrasesFound() {
+        return phrasesFound;
     }
 
     /** Whether an exclusion turns rule {@code rule} off for this request. */

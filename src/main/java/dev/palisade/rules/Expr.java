@@ -19,6 +19,9 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
     record Cond(Target target, Operator op, String opText) implements Expr {
         @Override
         public Match eval(Evaluation ev, Rule rule) {
+            if (op.requiredPhrases() != null && ev.phraseAbsent(this)) {
+                return null;
+            }
             List<Value> values = target.values(ev);
             for (int i = 0; i < values.size(); i++) {
                 Value v = values.get(i);

@@ -60,11 +60,10 @@ public final class RuleEngineStage implements RequestStage {
         int score = 0;
         Rule crossed = null;
         List<Rule> all = rules.rules();
-        PhraseIndex index = rules.index();
-        java.util.BitSet phrasesFound = index.isEmpty() ? null : index.passed(ev);
-        for (int i = 0; i < all.size(); i++) {
+        PhraseIndex.Candidates candidates = rules.index().candidates(ev);
+        for (int i = candidates.next(-1); i >= 0; i = candidates.next(i)) {
             Rule rule = all.get(i);
-            if ((phrasesFound != null && index.gated(i) && !phrasesFound.get(i)) || ev.ruleExcluded(rule)) {
+            if (ev.ruleExcluded(rule)) {
                 continue;
             }
             Match m = rule.when().eval(ev, rule);

@@ -128,13 +128,22 @@ public final class Target {
             case FIELD:
                 return ev.field(field, fieldName);
             case TRANSFORM: {
+                // a transform returns its input when it changes nothing (no '%' to decode, already lower
+                // case); the inner list is then shared rather than copied
                 List<Value> in = inner.values(ev);
-                List<Value> out = new ArrayList<>(in.size());
-                for (Value v : in) {
+                List<Value> out = null;
+                for (int i = 0; i < in.size(); i++) {
+                    Value v = in.get(i);
                     String t = transform.apply(v.text());
-                    out.add(t == v.text() ? v : new Value(v.name(), t));
+                    if (t != v.text() && out == null) {
+                        out = new ArrayList<>(in.size());
+                        out.addAll(in.subList(0, i));
+                    }
+                    if (out != null) {
+                        out.add(t == v.text() ? v : new Value(v.name(), t));
+                    }
                 }
-                return out;
+                return out == null ? in : out;
             }
             case UNION: {
                 List<Value> out = new ArrayList<>();

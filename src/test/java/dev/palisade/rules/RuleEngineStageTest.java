@@ -237,6 +237,11 @@ class RuleEngineStageTest {
                 text.append(" and path prefix \"/a\"");
             }
             text.append(" then log\n");
+            // an or whose every branch has a phrase or exact value is indexed; one with a regex branch is not
+            text.append("rule o").append(i).append(" \"o\" when lower(user_agent) contains \"k").append(i)
+                    .append("x\" or path equals \"/o").append(i % 11).append("\" or (args contains any [\"z")
+                    .append(i % 7).append("z\"] and not cookies contains \"k").append(i).append("x\")")
+                    .append(i % 6 == 0 ? " or query matches \"^q=k" + i + "x$\"" : "").append(" then log\n");
             text.append("rule e").append(i).append(" \"e\" when ").append(i % 2 == 0 ? "path" : "lower(method)")
                     .append(i % 4 == 0 ? " in [\"/a/b\", \"get\", \"/x" : " equals \"/b").append(i % 9).append("\"")
                     .append(i % 4 == 0 ? "]" : "").append(" then log\n");
@@ -246,6 +251,7 @@ class RuleEngineStageTest {
         String[] requests = {
             "GET /a/b?q=k10x&r=z3z ; User-Agent: K12X-agent", "GET /a/x?q=k10x ; Cookie: c=k11x; d=z5z",
             "GET /b?q=k15x+k16x+nothing", "GET / ; User-Agent: none", "GET /a?q=z0zz1zz2zz3zz4zz5zz6z",
+            "GET /o3 ; User-Agent: k30x", "GET /?q=k12x", "GET /?q=z2z ; Cookie: c=k9x", "GET /o10?r=z4z ; Cookie: c=k4x",
         };
         for (String r : requests) {
             Exchange ex = TestRequest.parse(r).exchange();

@@ -72,21 +72,30 @@ public final class SqliDetector {
 
     /** A short reason naming the shape found ("string-break+logic", "union-select"), or null for none. */
     public static String reason(String value) {
+        return reason(value, true);
+    }
+
+    /** {@link #reason}; without {@code quick}, also for values the cheap pre-check rules out (for tests). */
+    static String reason(String value, boolean quick) {
         if (value == null) {
             return null;
         }
-        String r = once(value);
+        String r = once(value, quick);
         if (r == null && value.indexOf('+') >= 0 && value.indexOf(' ') < 0) {
-            r = once(value.replace('+', ' '));
+            r = once(value.replace('+', ' '), quick);
         }
         return r;
     }
 
     /** Judges {@code value} as it is; {@link #reason} also tries it as form-encoded ('+' for a space). */
-    private static String once(String value) {
-        if (value == null || value.length() < 2 || plain(value)) {
+    private static String once(String value, boolean quick) {
+        if (value.length() < 2 || plain(value) || (quick && !mayBreakOut(value))) {
             return null;
         }
+        return judged(value);
+    }
+
+    private static String judged(String value) {
         String r = judge(SqlLexer.tokens(value, (char) 0), false);
         if (r == null && value.indexOf('\'') >= 0) {
             r = judge(SqlLexer.tokens(value, '\''), true);
@@ -122,6 +131,111 @@ public final class SqliDetector {
             }
         }
         return true;
+    }
+
+    /** Words one of which every unquoted shape judged by {@link #anywhere} needs as a whole token. */
+    private static final Set<String> UNQUOTED_NEEDS = union(LOGIC, DANGEROUS, set("union", "select", "waitfor",
+            "into", "order", "group", "having", "procedure"));
+
+    /**
+     * A necessary condition for {@link #judged}, read off its shapes, that costs one pass and no allocation:
+     * a quote (the string-break shapes all need one), non-ASCII text (left to the tokenizer), '@@', '&&',
+     * '||', or a word token that one of {@link #anywhere}'s shapes starts with ({@link #UNQUOTED_NEEDS}, or
+     * a statement after ';'). The tokenizer reads a run of word characters ({@code [A-Za-z0-9_$.]}) as one
+     * word from a letter, '_' or '$' to the run's end, after a number (digits, '.', an exponent) or a '.'
+     * when the run starts with those, and anywhere after a {@code 0x} or {@code 0b} prefix; so a word token
+     * is the rest of a run from such a start. A browser User-Agent or an ordinary URL fails this test and
+     * never reaches the tokenizer.
+     */
+    static boolean mayBreakOut(String v) {
+        int n = v.length();
+        boolean semi = false;
+        for (int i = 0; i < n; i++) {
+            char c = v.charAt(i);
+            if (c > 0x7e || c == '\'' || c == '"' || c == '`') {
+                return true;
+            }
+            if ((c == '@' || c == '&' || c == '|') && i + 1 < n && v.charAt(i + 1) == c) {
+                return true;
+            }
+            semi |= c == ';';
+        }
+        int i = 0;
+        while (i < n) {
+            while (i < n && !isRunChar(v.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            boolean radix = false;
+            while (i < n && isRunChar(v.charAt(i))) {
+                char c = v.charAt(i);
+                radix |= c == '0' && i + 1 < n && "xXbB".indexOf(v.charAt(i + 1)) >= 0;
+                i++;
+            }
+            for (int from = start; from < i; from++) {
+                boolean canStart = from == start || radix || isNumberChar(v.charAt(from - 1));
+                if (canStart && needed(v, from, i - from, semi)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isRunChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isNumberChar(c) || c == '_' || c == '$';
+    }
+
+    private static boolean isNumberChar(char c) {
+        return (c >= '0' && c <= '9') || c == '.';
+    }
+
+    /** Whether {@code v[from, from + len)} is, ignoring case, a word some unquoted shape needs. */
+    private static boolean needed(String v, int from, int len, boolean semi) {
+        char first = (char) (v.charAt(from) | 0x20);
+        if (len >= NEEDED.length || first < 'a' || first > 'z') {
+            return false;
+        }
+        String[] candidates = NEEDED[len][first - 'a'];
+        if (candidates == null) {
+            return false;
+        }
+        for (String w : candidates) {
+            if (v.regionMatches(true, from, w, 0, len) && (semi || UNQUOTED_NEEDS.contains(w))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link #UNQUOTED_NEEDS} and {@link #STATEMENTS} by length and first letter, for {@link #needed}. */
+    private static final String[][][] NEEDED = byLengthAndFirst(union(UNQUOTED_NEEDS, STATEMENTS));
+
+    private static String[][][] byLengthAndFirst(Set<String> words) {
+        int max = 0;
+        for (String w : words) {
+            max = Math.max(max, w.length());
+        }
+        String[][][] out = new String[max + 1][26][];
+        for (String w : words) {
+            char c = w.charAt(0);
+            if (c >= 'a' && c <= 'z') {
+                String[] old = out[w.length()][c - 'a'];
+                String[] grown = old == null ? new String[1] : java.util.Arrays.copyOf(old, old.length + 1);
+                grown[grown.length - 1] = w;
+                out[w.length()][c - 'a'] = grown;
+            }
+        }
+        return out;
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Set<String> s : sets) {
+            out.addAll(s);
+        }
+        return Set.copyOf(out);
     }
 
     private static String judge(List<Tok> t, boolean quoted) {

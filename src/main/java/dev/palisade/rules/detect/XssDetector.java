@@ -57,35 +57,53 @@ public final class XssDetector {
 
     /** A short reason ("tag:script", "event-handler", "js-url", "js-break"), or null for none. */
     public static String reason(String s) {
+        return reason(s, true);
+    }
+
+    /** {@link #reason}; without {@code quick}, every context is read whatever the value holds (for tests). */
+    static String reason(String s, boolean quick) {
         if (s == null) {
             return null;
         }
-        String r = once(s);
+        String r = once(s, quick);
         if (r == null && s.indexOf('+') >= 0 && s.indexOf(' ') < 0) {
-            r = once(s.replace('+', ' '));
+            r = once(s.replace('+', ' '), quick);
         }
         return r;
     }
 
     /** Judges {@code s} as it is; {@link #reason} also tries it as form-encoded ('+' for a space). */
-    private static String once(String s) {
-        if (s == null || s.length() < 3 || plain(s)) {
+    private static String once(String s, boolean quick) {
+        if (s.length() < 3 || plain(s)) {
             return null;
         }
-        String r = tags(s);
-        if (r == null) {
+        return judged(s, quick);
+    }
+
+    /**
+     * The contexts in order. With {@code skip}, a context is only read when the value holds the character
+     * it cannot do without: '<' for a tag, ':' for a script URL (every scheme ends with one), '=' for an
+     * attribute, a quote for a JavaScript string break, '(' or '`' for a bare call, '{' for a template.
+     */
+    private static String judged(String s, boolean skip) {
+        String r = !skip || s.indexOf('<') >= 0 ? tags(s) : null;
+        if (r == null && (!skip || s.indexOf(':') >= 0)) {
             r = scriptUrl(s) ? "js-url" : null;
         }
-        if (r == null) {
+        if (r == null && (!skip || s.indexOf('=') >= 0)) {
             r = attributeBreak(s);
         }
         if (r == null) {
-            r = jsBreak(s);
+            r = !skip || hasQuote(s) ? jsBreak(s) : (s.indexOf('(') >= 0 || s.indexOf('`') >= 0 ? callOnly(s) : null);
         }
-        if (r == null) {
+        if (r == null && (!skip || s.indexOf('{') >= 0)) {
             r = template(s);
         }
         return r;
+    }
+
+    private static boolean hasQuote(String s) {
+        return s.indexOf('\'') >= 0 || s.indexOf('"') >= 0 || s.indexOf('`') >= 0;
     }
 
     /** Every context judged here needs one of these characters; a value without any is plain text. */
