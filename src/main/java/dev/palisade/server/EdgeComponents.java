@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
@@ -44,11 +45,13 @@ class EdgeComponents {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EdgeComponents.class);
 
-    private final Map<String, TlsTerminator> tls;
+    private volatile Map<String, TlsTerminator> tls;
     private volatile Guard guard;
     private final ClusterNode cluster;
     private volatile Map<String, SslContext> originTls;
-    private final List<CertificateWatcher> watchers = new ArrayList<>();
+    /** Certificate file watchers by listener name, once {@link #watchCertificates} has been called. */
+    private final Map<String, CertificateWatcher> watchers = new ConcurrentHashMap<>();
+    private volatile boolean watching;
 
     private EdgeComponents(Map<String, TlsTerminator> tls, Guard guard, ClusterNode cluster,
                            Map<String, SslContext> originTls) {
@@ -163,14 +166,22 @@ class EdgeComponents {
     void reload(PalisadeConfig config) throws ConfigException {
         List<TlsTerminator.Prepared> prepared = new ArrayList<>();
         List<ConfigProblem> problems = new ArrayList<>();
+        Map<String, TlsTerminator> nextTls = new LinkedHashMap<>();
         for (ListenerConfig l : config.listeners()) {
+            if (!l.secure()) {
+                continue;
+            }
             TlsTerminator t = tls.get(l.name());
-            if (t != null && l.secure()) {
-                try {
+            try {
+                if (t != null) {
                     prepared.add(t.prepare(l.tls()));
-                } catch (ConfigException e) {
-                    problems.addAll(e.problems());
+                    nextTls.put(l.name(), t);
+                } else {
+                    // a listener added by this reload, or one that was plain before
+                    nextTls.put(l.name(), TlsTerminator.create(l.name(), l.tls()));
                 }
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
             }
         }
         Map<String, SslContext> origins = originContexts(config, problems);
@@ -182,7 +193,18 @@ class EdgeComponents {
         }
         Guard next = guard.reload(config.guard());
         prepared.forEach(TlsTerminator.Prepared::apply);
+        tls = Map.copyOf(nextTls);
         originTls = origins;
+        if (watching) {
+            watchers.keySet().removeIf(name -> {
+                boolean gone = !nextTls.containsKey(name);
+                if (gone) {
+                    watchers.get(name).close();
+                }
+                return gone;
+            });
+            watchCertificates();
+        }
         Guard old = guard;
         guard = next;
         if (old != next) {
@@ -192,17 +214,20 @@ class EdgeComponents {
 
     /** Watches every TLS listener's certificate files and reloads them after changes settle. */
     void watchCertificates() {
-        for (TlsTerminator t : tls.values()) {
-            try {
-                watchers.add(CertificateWatcher.start(t, Duration.ofSeconds(2)));
-            } catch (IOException e) {
-                log.warn("certificate files will not be watched (reload with SIGHUP): {}", e.getMessage());
+        watching = true;
+        tls.forEach((name, t) -> {
+            if (!watchers.containsKey(name)) {
+                try {
+                    watchers.put(name, CertificateWatcher.start(t, Duration.ofSeconds(2)));
+                } catch (IOException e) {
+                    log.warn("certificate files will not be watched (reload with SIGHUP): {}", e.getMessage());
+                }
             }
-        }
+        });
     }
 
     void close() {
-        watchers.forEach(CertificateWatcher::close);
+        watchers.values().forEach(CertificateWatcher::close);
         guard.close();
         if (cluster != null) {
             cluster.close();

@@ -23,14 +23,14 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
  */
 final class PalisadeInitializer extends ChannelInitializer<Channel> {
 
-    private final ListenerConfig listener;
+    private final ListenerConfig bound;
     private final Supplier<Generation> generations;
     private final ServerState state;
     private final EdgeComponents components;
 
     PalisadeInitializer(ListenerConfig listener, Supplier<Generation> generations, ServerState state,
                         EdgeComponents components) {
-        this.listener = listener;
+        this.bound = listener;
         this.generations = generations;
         this.state = state;
         this.components = components;
@@ -40,45 +40,59 @@ final class PalisadeInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         state.clients().add(ch);
         ChannelPipeline p = ch.pipeline();
-        addProxyProtocol(p);
-        addConnectionGate(p);
+        ListenerConfig listener = settings();
+        addProxyProtocol(p, listener);
+        addConnectionGate(p, listener);
         if (listener.secure()) {
-            addTls(p);
-            addProtocolChoice(p);
+            addTls(p, listener);
+            addProtocolChoice(p, listener);
         } else {
-            addHttp1(p);
+            addHttp1(p, listener);
         }
     }
 
+    /**
+     * This listener's settings in the generation in force (a reload may have changed them); the settings it
+     * was bound with when a reload has just removed it and the connection was accepted before it closed.
+     */
+    private ListenerConfig settings() {
+        for (ListenerConfig l : generations.get().config().listeners()) {
+            if (l.name().equals(bound.name())) {
+                return !l.secure() || components.tls(l.name()) != null ? l : bound;
+            }
+        }
+        return bound;
+    }
+
     /** HTTP/1.1: the strict codec, the slow-client guards, the proxy. */
-    private void addHttp1(ChannelPipeline p) {
+    private void addHttp1(ChannelPipeline p, ListenerConfig listener) {
         addHttpCodec(p);
-        addSlowClientGuards(p);
-        addProxy(p);
+        addSlowClientGuards(p, listener);
+        addProxy(p, listener);
     }
 
     /** HTTP/2: the frame codec with its flood limits, then one child channel per stream into the same proxy. */
-    private void addHttp2(ChannelPipeline p) {
+    private void addHttp2(ChannelPipeline p, ListenerConfig listener) {
         p.addLast("h2", Http2Limits.DEFAULTS.newServerCodec());
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel stream) {
                 stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, false));
                 stream.pipeline().addLast("h2-request", new Http2Requests(generations.get().config().limits().maxBody()));
-                addProxy(stream.pipeline());
+                addProxy(stream.pipeline(), listener);
             }
         }));
     }
 
     /** After the handshake, ALPN decides between HTTP/2 and HTTP/1.1. */
-    private void addProtocolChoice(ChannelPipeline p) {
+    private void addProtocolChoice(ChannelPipeline p, ListenerConfig listener) {
         p.addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
             @Override
             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                 if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                    addHttp2(ctx.pipeline());
+                    addHttp2(ctx.pipeline(), listener);
                 } else {
-                    addHttp1(ctx.pipeline());
+                    addHttp1(ctx.pipeline(), listener);
                 }
             }
 
@@ -90,19 +104,19 @@ final class PalisadeInitializer extends ChannelInitializer<Channel> {
     }
 
     /** 1. PROXY protocol v1/v2, only on listeners behind an L4 balancer. */
-    private void addProxyProtocol(ChannelPipeline p) {
+    private void addProxyProtocol(ChannelPipeline p, ListenerConfig listener) {
         if (listener.proxyProtocol()) {
             components.proxyProtocol(p, listener);
         }
     }
 
     /** 2. The connection gate: banned or flooding addresses are cut before the handshake. */
-    private void addConnectionGate(ChannelPipeline p) {
+    private void addConnectionGate(ChannelPipeline p, ListenerConfig listener) {
         components.connectionGate(p, listener);
     }
 
     /** 3. TLS termination with SNI and ALPN. */
-    private void addTls(ChannelPipeline p) {
+    private void addTls(ChannelPipeline p, ListenerConfig listener) {
         if (listener.secure()) {
             components.tls(p, listener);
         }
@@ -119,12 +133,12 @@ final class PalisadeInitializer extends ChannelInitializer<Channel> {
     }
 
     /** 4. Minimum body rate and slow readers. */
-    private void addSlowClientGuards(ChannelPipeline p) {
+    private void addSlowClientGuards(ChannelPipeline p, ListenerConfig listener) {
         components.slowClientGuards(p, listener);
     }
 
     /** 6 to 11. Request stages, routing, forwarding, response stages, logging. */
-    private void addProxy(ChannelPipeline p) {
+    private void addProxy(ChannelPipeline p, ListenerConfig listener) {
         p.addLast("proxy", new ClientHandler(generations, listener, state, components::clientInfo));
     }
 }

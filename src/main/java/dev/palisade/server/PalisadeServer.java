@@ -8,9 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -75,7 +78,7 @@ public final class PalisadeServer implements AutoCloseable {
     private final ServerState state;
     private final AtomicReference<Generation> current = new AtomicReference<>();
     private final AtomicReference<OriginServices> originServices = new AtomicReference<>();
-    private final Map<String, Channel> listeners = new LinkedHashMap<>();
+    private final Map<String, Channel> listeners = new ConcurrentHashMap<>();
     private volatile AdminServer admin;
     private volatile RuleFilesWatcher rulesWatcher;
     /** Ejection counts per "group\nserver" at the last look, read and written on the accept thread only. */
@@ -155,25 +158,91 @@ public final class PalisadeServer implements AutoCloseable {
 
     private void bindAll(PalisadeConfig config, EdgeComponents components) throws StartException {
         for (ListenerConfig l : config.listeners()) {
-            ServerBootstrap b = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(Transports.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    // TCP_NODELAY and AUTO_READ are already on in a new channel's config (Netty's defaults
-                    // on every supported platform); setting TCP_NODELAY again costs a system call per connection
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                    .childHandler(new PalisadeInitializer(l, current::get, state, components));
-            ChannelFuture f = b.bind(l.bind().host(), l.bind().port()).awaitUninterruptibly();
-            if (!f.isSuccess()) {
-                Throwable c = f.cause();
-                String why = c instanceof BindException || String.valueOf(c.getMessage()).contains("in use")
-                        ? "address already in use" : String.valueOf(c.getMessage());
-                throw new StartException("listener '" + l.name() + "': cannot bind " + l.bind() + ": " + why);
-            }
-            listeners.put(l.name(), f.channel());
+            listeners.put(l.name(), bind(l, components, true));
             InetSocketAddress bound = address(l.name());
             log.info("listener '{}' on {}://{}:{}", l.name(), l.secure() ? "https" : "http", bound.getHostString(), bound.getPort());
+        }
+    }
+
+    /**
+     * Binds listener {@code l}; with {@code accepting} false the socket is bound (so the port is taken) but
+     * connections wait in the backlog until {@link ListenerChange#commit} turns accepting on.
+     */
+    private Channel bind(ListenerConfig l, EdgeComponents components, boolean accepting) throws StartException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(Transports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, accepting)
+                // TCP_NODELAY and AUTO_READ are already on in a new channel's config (Netty's defaults
+                // on every supported platform); setting TCP_NODELAY again costs a system call per connection
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
+                .childHandler(new PalisadeInitializer(l, current::get, state, components));
+        ChannelFuture f = b.bind(l.bind().host(), l.bind().port()).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            Throwable c = f.cause();
+            String why = c instanceof BindException || String.valueOf(c.getMessage()).contains("in use")
+                    ? "address already in use" : String.valueOf(c.getMessage());
+            throw new StartException("listener '" + l.name() + "': cannot bind " + l.bind() + ": " + why);
+        }
+        return f.channel();
+    }
+
+    /**
+     * What a reload does to the proxy listeners: listeners that are new or moved to another address are bound
+     * (not yet accepting) before anything else changes, so a port in use refuses the reload; on commit they
+     * start accepting and listeners that were removed or moved stop accepting (their open connections finish
+     * as usual). Settings other than the address apply to the connections accepted after the reload.
+     */
+    private final class ListenerChange {
+        private final Map<String, Channel> bound = new LinkedHashMap<>();
+        private final List<String> closing = new ArrayList<>();
+
+        ListenerChange(PalisadeConfig next) throws ConfigException {
+            Map<String, ListenerConfig> before = new HashMap<>();
+            config().listeners().forEach(l -> before.put(l.name(), l));
+            Set<String> kept = new HashSet<>();
+            for (ListenerConfig l : next.listeners()) {
+                ListenerConfig old = before.get(l.name());
+                if (old != null && old.bind().equals(l.bind())) {
+                    kept.add(l.name());
+                    continue;
+                }
+                try {
+                    bound.put(l.name(), bind(l, components, false));
+                } catch (StartException e) {
+                    abort();
+                    String was = old != null ? "the listener stays on " + old.bind() : "the listener is not added";
+                    throw new ConfigException(List.of(new ConfigProblem(next.source() == null ? "config"
+                            : next.source().toString(), 0, "listeners." + l.name() + ".bind",
+                            e.getMessage().replaceFirst("^listener '[^']*': ", "") + "; the reload is refused and " + was)));
+                }
+                if (old != null) {
+                    closing.add(l.name());
+                }
+            }
+            before.keySet().stream().filter(n -> !kept.contains(n) && !closing.contains(n)).forEach(closing::add);
+        }
+
+        void commit() {
+            for (String name : closing) {
+                Channel old = listeners.remove(name);
+                if (old != null) {
+                    // reload never runs on an event loop (admin worker, signal or file-watch thread)
+                    old.close().awaitUninterruptibly();
+                    log.info("listener '{}' stopped accepting on {}", name, old.localAddress());
+                }
+            }
+            bound.forEach((name, ch) -> {
+                listeners.put(name, ch);
+                ch.config().setAutoRead(true);
+                log.info("listener '{}' now accepting on {}", name, ch.localAddress());
+            });
+        }
+
+        void abort() {
+            bound.values().forEach(ch -> ch.close().awaitUninterruptibly());
         }
     }
 
@@ -213,20 +282,30 @@ public final class PalisadeServer implements AutoCloseable {
 
     /**
      * Swaps in a new configuration and rule set for the next requests; certificates are reloaded too, and
-     * the admin listener moves to a new {@code admin.bind}. Proxy listeners are not rebound. Anything
-     * wrong (a port in use included) and nothing changes: the running generation keeps serving.
+     * the admin listener moves to a new {@code admin.bind}; proxy listeners are added, moved or removed as
+     * the new file says. Anything wrong (a port in use included) and nothing changes: the running generation
+     * keeps serving.
      */
     public synchronized void reload(PalisadeConfig config) throws ConfigException {
         RuleSet rules = RuleLoader.load(config.rules());
         AdminServer.Change adminChange = prepareAdmin(config);
+        ListenerChange listenerChange;
+        try {
+            listenerChange = new ListenerChange(config);
+        } catch (ConfigException e) {
+            adminChange.abort();
+            throw e;
+        }
         try {
             components.reload(config);
             current.set(assemble(config, rules));
         } catch (ConfigException | RuntimeException e) {
             adminChange.abort();
+            listenerChange.abort();
             throw e;
         }
         adminChange.commit();
+        listenerChange.commit();
         watchRules(config);
         LogSetup.apply(config.log());
         Metrics.global().reload(true);
