@@ -1,9 +1,11 @@
 package dev.palisade.server;
 
+import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import dev.palisade.cluster.ClusterNode;
 import dev.palisade.config.ConfigException;
 import dev.palisade.config.ConfigLoader;
 import dev.palisade.config.ConfigProblem;
+import dev.palisade.config.DirectoryWatcher;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.forward.Transports;
@@ -47,7 +50,6 @@ import dev.palisade.pipeline.RequestStage;
 import dev.palisade.pipeline.ResponseStage;
 import dev.palisade.pipeline.UpstreamRequestStage;
 import dev.palisade.rules.RuleEngineStage;
-import dev.palisade.rules.RuleFilesWatcher;
 import dev.palisade.tls.HttpsRedirect;
 import dev.palisade.rules.RuleHit;
 import dev.palisade.rules.RuleLoader;
@@ -80,7 +82,7 @@ public final class PalisadeServer implements AutoCloseable {
     private final AtomicReference<OriginServices> originServices = new AtomicReference<>();
     private final Map<String, Channel> listeners = new ConcurrentHashMap<>();
     private volatile AdminServer admin;
-    private volatile RuleFilesWatcher rulesWatcher;
+    private volatile DirectoryWatcher rulesWatcher;
     /** Ejection counts per "group\nserver" at the last look, read and written on the accept thread only. */
     private final Map<String, Integer> ejectionsSeen = new HashMap<>();
     private EdgeComponents components;
@@ -373,14 +375,24 @@ public final class PalisadeServer implements AutoCloseable {
     /** Reloads from the config file (like SIGHUP) when a rule file changes; follows a reload that moved rules.dir. */
     private void watchRules(PalisadeConfig config) {
         Path dir = config.rules().dir();
-        RuleFilesWatcher w = rulesWatcher;
+        DirectoryWatcher w = rulesWatcher;
         if (w != null && dir != null && w.dir().equals(dir.toAbsolutePath())) {
             return;
         }
         if (w != null) {
             w.close();
         }
-        rulesWatcher = RuleFilesWatcher.start(dir, Duration.ofSeconds(1), () -> reloadFromSource());
+        rulesWatcher = null;
+        if (dir != null && Files.isDirectory(dir)) {
+            try {
+                rulesWatcher = DirectoryWatcher.start(dir, Duration.ofSeconds(1), "palisade-rules-watch", () -> {
+                    log.info("rule files in {} changed: reloading", dir);
+                    reloadFromSource();
+                });
+            } catch (IOException e) {
+                log.warn("rule files in {} will not be watched (reload with SIGHUP): {}", dir, e.getMessage());
+            }
+        }
     }
 
     /** Distributed mode: this node's membership of the fleet, or null for a node on its own. */
@@ -492,7 +504,7 @@ public final class PalisadeServer implements AutoCloseable {
             }
         }
         state.clients().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-        RuleFilesWatcher w = rulesWatcher;
+        DirectoryWatcher w = rulesWatcher;
         if (w != null) {
             w.close();
         }
