@@ -59,13 +59,33 @@ final class BanSync implements BanList.Listener {
 
     @Override
     public void banned(InetAddress key, BanList.Cause cause, BanList.Ban ban) {
+        share(key, ban.reason(), ban.duration());
+    }
+
+    /**
+     * After an outage: every ban in force here (decided while on local state, or before) goes to Redis and
+     * to the other nodes with the time it has left, so bans decided alone hold fleet-wide once Redis is back.
+     */
+    void pushAll() {
+        int[] pushed = {0};
+        bans.get().forEach((key, ban) -> {
+            if (pushed[0]++ < MAX_LOADED) {
+                share(key, ban.reason(), ban.remaining());
+            }
+        });
+        if (pushed[0] > 0) {
+            log.info("cluster node {}: {} ban(s) in force here shared again", node.nodeId(), Math.min(pushed[0], MAX_LOADED));
+        }
+    }
+
+    private void share(InetAddress key, String reason, Duration left) {
         RedisAsyncCommands<String, byte[]> redis = commands();
         if (redis == null) {
             return;
         }
         String ip = key.getHostAddress();
-        String why = clean(ban.reason());
-        long ms = Math.max(1, ban.duration().toMillis());
+        String why = clean(reason);
+        long ms = Math.max(1, left.toMillis());
         redis.set(keyPrefix + ip, (node.nodeId() + "\t" + why).getBytes(StandardCharsets.UTF_8), SetArgs.Builder.px(ms))
                 .exceptionally(this::failed);
         redis.publish(channel, bytes("ban\t" + node.nodeId() + "\t" + ip + "\t" + ms + "\t" + why)).exceptionally(this::failed);

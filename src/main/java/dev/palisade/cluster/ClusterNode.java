@@ -265,7 +265,10 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
-    /** Redis answers (again): bans decided elsewhere meanwhile are loaded, then sharing resumes. */
+    /**
+     * Redis answers (again): sharing resumes, the bans in force here are shared, and bans decided elsewhere
+     * meanwhile are loaded.
+     */
     private void sharedAgain() {
         if (closed) {
             return;
@@ -273,6 +276,7 @@ public final class ClusterNode implements AutoCloseable {
         health.shareAgain();
         BanSync b = bans;
         if (b != null) {
+            b.pushAll();
             b.loadAll();
         }
     }

@@ -185,9 +185,16 @@ class ClusterTest {
             assertTrue(eventually(() -> !a.cluster().sharing() && !b.cluster().sharing()), "both nodes fall back");
             assertTrue(a.cluster().status().detail().contains("redis"), a.cluster().status().detail());
             assertTrue(a.cluster().status().fallbacks() >= 1);
+            // a ban decided on a while it is on its own (1/min with ban: true, after_violations: 2)
+            assertEquals(200, get(a, "127.0.0.4", "/tight", "x"));
+            assertEquals(429, get(a, "127.0.0.4", "/tight", "x"));
+            assertEquals(429, get(a, "127.0.0.4", "/tight", "x"));
+            assertTrue(refused(a, "127.0.0.4"), "banned on a");
+            assertFalse(refused(b, "127.0.0.4"), "not known on b while redis is away");
 
             redis.start();
             assertTrue(eventually(() -> a.cluster().sharing() && b.cluster().sharing()), "both nodes resume sharing");
+            assertTrue(eventually(() -> refused(b, "127.0.0.4")), "the ban decided alone reaches b once redis is back");
             int shared = 0;
             long again = System.nanoTime();
             for (int i = 0; i < 150; i++) {

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -280,18 +281,23 @@ public final class BanList {
 
     /** The current bans, longest remaining first. */
     public List<Ban> list() {
+        List<Ban> out = new ArrayList<>();
+        forEach((key, ban) -> out.add(ban));
+        out.sort(Comparator.comparing(Ban::remaining).reversed());
+        return out;
+    }
+
+    /** Each ban in force with the address key it is held under (what a peer node needs to apply it). */
+    public void forEach(BiConsumer<InetAddress, Ban> action) {
         bans.cleanUp();
         long now = ticker.read();
-        List<Ban> out = new ArrayList<>();
         bans.asMap().forEach((k, e) -> {
             long left = e.untilNanos - now;
             if (left > 0) {
-                out.add(new Ban(AddressKey.format(k, ipv6Prefix), e.reason, e.strike, Duration.ofNanos(e.durationNanos),
-                        Duration.ofNanos(left)));
+                action.accept(k, new Ban(AddressKey.format(k, ipv6Prefix), e.reason, e.strike,
+                        Duration.ofNanos(e.durationNanos), Duration.ofNanos(left)));
             }
         });
-        out.sort(Comparator.comparing(Ban::remaining).reversed());
-        return out;
     }
 
     /** Bans in force (approximate: expired entries may linger until Caffeine's next maintenance). */
