@@ -1,5 +1,9 @@
 package dev.palisade.cli;
 
+import org.slf4j.LoggerFactory;
+
+import dev.palisade.config.ConfigException;
+import dev.palisade.server.StartException;
 import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +29,13 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("palisade: " + ex.getMessage());
+            if (ex instanceof StartException || ex instanceof ConfigException || ex instanceof java.io.IOException) {
+                cmd.getErr().println("palisade: " + ex.getMessage());
+            } else {
+                // a fault of Palisade itself, not of the configuration: the trace goes to the log for a report
+                LoggerFactory.getLogger(Main.class).error("internal error", ex);
+                cmd.getErr().println("palisade: internal error (" + ex.getClass().getSimpleName() + "), see the log above");
+            }
             return 1;
         });
         return cl;

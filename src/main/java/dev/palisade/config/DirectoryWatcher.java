@@ -45,7 +45,13 @@ public final class DirectoryWatcher implements AutoCloseable {
      * without further changes.
      */
     public static DirectoryWatcher start(Path dir, Duration quiet, String name, Runnable onChange) throws IOException {
-        DirectoryWatcher w = new DirectoryWatcher(dir.toAbsolutePath(), quiet, name, onChange);
+        DirectoryWatcher w;
+        try {
+            w = new DirectoryWatcher(dir.toAbsolutePath(), quiet, name, onChange);
+        } catch (UnsupportedOperationException e) {
+            // a directory inside the jar (the shipped rules): it cannot change, and cannot be watched
+            throw new IOException(dir + " is not on a file system that can be watched");
+        }
         w.thread.start();
         return w;
     }

@@ -5,6 +5,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -383,7 +384,8 @@ public final class PalisadeServer implements AutoCloseable {
             w.close();
         }
         rulesWatcher = null;
-        if (dir != null && Files.isDirectory(dir)) {
+        // the shipped rules inside the jar never change: only a directory on the disk is watched
+        if (dir != null && dir.getFileSystem() == FileSystems.getDefault() && Files.isDirectory(dir)) {
             try {
                 rulesWatcher = DirectoryWatcher.start(dir, Duration.ofSeconds(1), "palisade-rules-watch", () -> {
                     log.info("rule files in {} changed: reloading", dir);

@@ -10,14 +10,10 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +26,7 @@ import dev.palisade.config.PalisadeConfig;
 import dev.palisade.config.TlsConfig;
 import dev.palisade.testing.RawClient;
 import dev.palisade.testing.TestOrigin;
+import dev.palisade.testing.TrustEverything;
 import dev.palisade.tls.SelfSignedCertificates;
 
 /**
@@ -122,31 +119,13 @@ class ListenerReloadTest {
              PalisadeServer proxy = PalisadeServer.start(config(origin, List.of(ListenerConfig.plain("http", ANY_PORT))))) {
             proxy.reload(config(origin, List.of(ListenerConfig.plain("http", ANY_PORT),
                     new ListenerConfig("https", ANY_PORT, false, new TlsConfig(certs, false, true)))));
-            SSLContext trustAll = SSLContext.getInstance("TLS");
-            trustAll.init(null, new TrustManager[] {new TrustEverything()}, null);
-            try (SSLSocket s = (SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", proxy.port("https"))) {
+            try (SSLSocket s = (SSLSocket) TrustEverything.context().getSocketFactory().createSocket("127.0.0.1", proxy.port("https"))) {
                 s.setSoTimeout(10_000);
                 s.getOutputStream().write("GET /tls HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes());
                 String answer = new String(s.getInputStream().readAllBytes());
                 assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
                 assertFalse(s.getSession().getProtocol().isEmpty());
             }
-        }
-    }
-
-    /** The test checks that TLS is served on the new listener, not who signed its certificate. */
-    private static final class TrustEverything implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
