@@ -11,7 +11,7 @@ import com.sun.net.httpserver.HttpServer;
  * A bench origin with a name and an added latency, for the balancing scenarios of bench/balance.sh:
  * {@code java bench/Origin.java --port P --name o1 [--delay-ms 20]}. Answers every GET with 200 and a
  * 100-byte body that starts with its name, so a driver can tell which server answered (Palisade hides
- * origin headers, not bodies). Listens on 127.0.0.1 only; the thread pool bounds the work it takes on.
+ * origin headers, not bodies); a POST body is read as a stream and answered with its length. Listens on 127.0.0.1 only; the thread pool bounds the work it takes on.
  */
 public final class Origin {
 
@@ -35,10 +35,20 @@ public final class Origin {
         byte[] tag = (name + "\n").getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(tag, 0, body, 0, Math.min(tag.length, body.length));
         long delay = delayMs;
+        String who = name;
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.createContext("/", exchange -> {
             try (exchange) {
-                exchange.getRequestBody().readAllBytes();
+                // streamed, never held: bench/bigbody.sh uploads 1 GiB through here
+                long received = exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+                if (exchange.getRequestMethod().equals("POST")) {
+                    byte[] count = (who + " received " + received + "\n").getBytes(StandardCharsets.US_ASCII);
+                    exchange.sendResponseHeaders(200, count.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(count);
+                    }
+                    return;
+                }
                 if (delay > 0) {
                     try {
                         Thread.sleep(delay);
