@@ -29,6 +29,13 @@ public final class PhraseAutomaton {
     private final int[][] labels;
     /** ASCII characters that leave the start state. */
     private final boolean[] starts = new boolean[128];
+    /**
+     * Bit {@code a * 128 + b} of this array: some phrase starts with the ASCII pair {@code ab}, or is the single
+     * character {@code a}, or starts with {@code a} followed by a non-ASCII character. In the start state, a
+     * character whose pair with the next character is not set cannot begin a match, so the walk stays in the
+     * start state without touching the table.
+     */
+    private final long[] pairs = new long[128 * 128 / 64];
     private final boolean acceptsEmpty;
 
     PhraseAutomaton(List<String> phrases) {
@@ -119,6 +126,25 @@ public final class PhraseAutomaton {
         for (int ch = 0; ch < 128; ch++) {
             starts[ch] = asciiClass[ch] != 0 && table[asciiClass[ch]] != 0;
         }
+        for (String p : phrases) {
+            if (p.isEmpty()) {
+                // matches everywhere: no pair may be skipped
+                Arrays.fill(pairs, -1L);
+                break;
+            }
+            char a = p.charAt(0);
+            if (a >= 128) {
+                continue;
+            }
+            char b = p.length() > 1 ? p.charAt(1) : 128;
+            if (b < 128) {
+                setPair(a, b);
+            } else {
+                for (int x = 0; x < 128; x++) {
+                    setPair(a, x);
+                }
+            }
+        }
         boolean small = n <= Character.MAX_VALUE;
         char[] narrow = null;
         if (small) {
@@ -149,7 +175,7 @@ public final class PhraseAutomaton {
         int n = value.length();
         for (int i = 0; i < n; i++) {
             char ch = value.charAt(i);
-            if (state == 0 && ch < 128 && !starts[ch]) {
+            if (state == 0 && ch < 128 && (!starts[ch] || i + 1 < n && !pairStarts(ch, value.charAt(i + 1)))) {
                 continue;
             }
             state = step(state, ch);
@@ -159,6 +185,20 @@ public final class PhraseAutomaton {
                 }
             }
         }
+    }
+
+    private void setPair(int a, int b) {
+        int k = a << 7 | b;
+        pairs[k >> 6] |= 1L << k;
+    }
+
+    /** Whether a phrase can start at ASCII {@code a} followed by {@code b}. */
+    private boolean pairStarts(char a, char b) {
+        if (b >= 128) {
+            return true;
+        }
+        int k = a << 7 | b;
+        return (pairs[k >> 6] & 1L << k) != 0;
     }
 
     private int step(int state, char ch) {
@@ -190,7 +230,7 @@ public final class PhraseAutomaton {
         int n = value.length();
         for (int i = 0; i < n; i++) {
             char ch = value.charAt(i);
-            if (state == 0 && ch < 128 && !starts[ch]) {
+            if (state == 0 && ch < 128 && (!starts[ch] || i + 1 < n && !pairStarts(ch, value.charAt(i + 1)))) {
                 continue;
             }
             state = step(state, ch);

@@ -20,6 +20,9 @@ final class CmdLine implements Transform {
         if (s.indexOf('+') >= 0 && s.indexOf(' ') < 0 && s.indexOf('\t') < 0) {
             s = s.replace('+', ' ');
         }
+        if (plain(s)) {
+            return s.equals(v) ? v : s;
+        }
         StringBuilder out = new StringBuilder(s.length());
         int braces = 0;
         int n = s.length();
@@ -68,6 +71,30 @@ final class CmdLine implements Transform {
         }
         String r = out.toString();
         return r.equals(v) ? v : r;
+    }
+
+    /**
+     * Whether the loop below would copy {@code s} unchanged: nothing to drop, no '$' or '{' to read, no run of
+     * spaces (no tab, vertical tab or form feed either).
+     */
+    private static boolean plain(String s) {
+        char prev = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\': case '\'': case '"': case '^': case '$': case '{': case '\t': case 0x0b: case '\f':
+                    return false;
+                case ' ':
+                    if (prev == ' ') {
+                        return false;
+                    }
+                    break;
+                default:
+                    break;
+            }
+            prev = c;
+        }
+        return true;
     }
 
     private static void space(StringBuilder out) {

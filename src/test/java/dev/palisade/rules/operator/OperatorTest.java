@@ -122,4 +122,45 @@ class OperatorTest {
         String value = "y".repeat(65_536) + "phrase19999x";
         assertTrue(op.test(value));
     }
+
+    /**
+     * The automaton's start-state shortcuts (characters and character pairs no phrase starts with are not
+     * walked) against a plain substring search, on random phrases and values over a small alphabet with
+     * single-character phrases, upper and lower case, and characters outside ASCII.
+     */
+    @Test
+    void automatonFindsExactlyThePhrasesASubstringSearchFinds() {
+        java.util.Random rnd = new java.util.Random(5);
+        char[] alphabet = {'a', 'b', 'c', 'A', '/', '.', ' ', '\u00e9', '\u2215', '<'};
+        for (int round = 0; round < 300; round++) {
+            int count = 1 + rnd.nextInt(6);
+            List<String> phrases = new java.util.ArrayList<>();
+            int[] labels = new int[count];
+            for (int p = 0; p < count; p++) {
+                phrases.add(random(rnd, alphabet, 1 + rnd.nextInt(4)));
+                labels[p] = p;
+            }
+            PhraseAutomaton a = new PhraseAutomaton(phrases, labels);
+            for (int v = 0; v < 40; v++) {
+                String value = random(rnd, alphabet, rnd.nextInt(12));
+                java.util.BitSet found = new java.util.BitSet();
+                a.labelsIn(value, found);
+                boolean any = false;
+                for (int p = 0; p < count; p++) {
+                    boolean occurs = value.contains(phrases.get(p));
+                    any |= occurs;
+                    assertEquals(occurs, found.get(p), phrases + " in '" + value + "'");
+                }
+                assertEquals(any, a.find(value), phrases + " in '" + value + "'");
+            }
+        }
+    }
+
+    private static String random(java.util.Random rnd, char[] alphabet, int length) {
+        StringBuilder b = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            b.append(alphabet[rnd.nextInt(alphabet.length)]);
+        }
+        return b.toString();
+    }
 }

@@ -90,6 +90,13 @@ class TransformTest {
         "cmd_line|wh$@oami|whoami",
         "cmd_line|ping+-c+1+x|ping -c 1 x",
         "cmd_line|chmod +x f|chmod +x f",
+        "cmd_line|Mozilla/5.0 (X11; Linux) x,y}|mozilla/5.0 (x11; linux) x,y}",
+        "cmd_line|`a  b`|a b",
+        "cmd_line|` a`|` a`",
+        "cmd_line|`  a`|` a`",
+        "cmd_line|`a `|`a `",
+        "cmd_line|a\tb|a b",
+        "cmd_line|{a}|{a}",
     })
     void rows(String name, String in, String expected) {
         assertEquals(expected, t(name, in));
