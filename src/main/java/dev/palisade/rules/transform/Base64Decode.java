@@ -2,8 +2,8 @@ package dev.palisade.rules.transform;
 
 /**
  * {@code base64_decode}: decodes standard or URL-safe base64, padding optional, whitespace ignored. A
- * value that is not base64 (a bad character, an impossible length) is returned unchanged, so a rule
- * can chain this safely over every value. Decoded bytes are read as lenient UTF-8.
+ * value that is not base64 (a bad character, an impossible length) or does not decode to text is returned
+ * unchanged, so a rule can chain this safely over every value. Decoded bytes are read as lenient UTF-8.
  */
 final class Base64Decode implements Transform {
 
@@ -54,9 +54,44 @@ final class Base64Decode implements Transform {
         if (qn == 3) {
             out[n++] = (byte) (q[1] << 4 | q[2] >> 2);
         }
+        if (!isText(out, n)) {
+            return v;
+        }
         StringBuilder sb = new StringBuilder(n);
         UrlDecode.decodeLenientUtf8(out, 0, n, sb);
         return sb.toString();
+    }
+
+    /**
+     * Whether decoded bytes read as text: at most one byte in ten starts an invalid UTF-8 sequence or is a
+     * control character (tab, line breaks and NUL, which attackers slip into payloads, do not count).
+     * Ordinary tokens made of base64 letters (session ids, hex digests) decode to binary and stay as they were.
+     */
+    static boolean isText(byte[] b, int n) {
+        int bad = 0;
+        int i = 0;
+        while (i < n) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != 0) || c == 0x7f) {
+                    bad++;
+                }
+                i++;
+                continue;
+            }
+            int more = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
+            int j = 1;
+            while (more > 0 && j <= more && i + j < n && (b[i + j] & 0xC0) == 0x80) {
+                j++;
+            }
+            if (more < 0 || j <= more) {
+                bad++;
+                i++;
+            } else {
+                i += j;
+            }
+        }
+        return bad * 10 <= n;
     }
 
     private static int value(char c) {

@@ -63,6 +63,10 @@ class TransformTest {
         "base64_decode|not base64!|not base64!",
         "base64_decode|abcde|abcde",
         "base64_decode|====|====",
+        // a session id or digest made of base64 letters decodes to binary: left as it was
+        "base64_decode|8f14e45fceea167a|8f14e45fceea167a",
+        // NUL bytes slipped into a payload do not make it binary
+        "base64_decode|JyBvcgAxPTEtLQ==|' or\u00001=1--",
         "lower|SeLeCt|select",
         "lower|ÄÖÜ|äöü",
         "normalize_path|/a/./b/../c|/a/c",
