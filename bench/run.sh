@@ -297,7 +297,7 @@ MD="$OUT_DIR/results-$STAMP.md"
     echo "- commit: $COMMIT; $VERSIONS"
     echo "- load average (1 min) before the run: $LOAD_BEFORE; at the end, with the last target just measured: $(load1)"
     echo "- wrk -t$THREADS -c$CONNECTIONS, palisade JIT warm-up ${JIT_WARMUP}s once, ${WARMUP}s warm-up then ${DURATION}s measured per scenario and target$( ((REPEAT > 1)) && echo ", $REPEAT rounds, the median shown"); wrk shares the cores with the targets"
-    echo "- palisade: java $PALISADE_JAVA_OPTS -jar palisade.jar run --config palisade.yaml (listener, one origin, the shipped rules, gate per-address limits raised for one-address load) $PALISADE_ARGS"
+    echo "- palisade: java $PALISADE_JAVA_OPTS -jar palisade.jar run --config palisade.yaml (listener, one origin, the shipped rules, gate per-address limits raised for one-address load) $PALISADE_ARGS$(wanted palisade-norules && echo "; palisade, rules off: a second process, the same with rules.mode off")"
     echo
     echo "| scenario | target | req/s | p50 | p99 | errors | CPU us/req |"
     echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
