@@ -99,10 +99,8 @@ POLICY='  rate_limits:
       key: ["header:X-Client"]
       limits: ["1000000/s burst 1000000"]'
 
-start_target() { # name cluster-yaml (three Palisades run at once: no admin listener, whose port is fixed)
+start_target() { # name cluster-yaml (three Palisades run at once: start_palisade turns off the admin listener, whose port is fixed)
     PALISADE_NAME=$1 PALISADE_EXTRA_YAML="$POLICY
-admin:
-  enabled: false
 $2" start_palisade || die "palisade ($1) did not start: $PALISADE_SKIP"
     PORT[$1]=$PALISADE_PORT
     PID[$1]=$PALISADE_PID

@@ -371,7 +371,8 @@ start_palisade() {
     if [[ -n $PALISADE_SKIP ]]; then return 1; fi
     if [[ ! -f $JAR ]]; then PALISADE_SKIP="$JAR is missing"; return 1; fi
     # PALISADE_NAME: the directory under $TMP, so a script can run several; PALISADE_EXTRA_YAML: appended
-    # to the config below (indented two spaces it continues the guard section; unindented, a new section)
+    # to the config below (indented two spaces it continues the guard section; unindented, a new section);
+    # PALISADE_RULES_MODE: the rule engine's mode (block, detect or off; default block)
     local prefix=$TMP/${PALISADE_NAME:-palisade}
     mkdir -p "$prefix"
     free_port PALISADE_PORT
@@ -388,6 +389,7 @@ origins:
     servers: [127.0.0.1:$ORIGIN_PORT]
 rules:
   dir: $REPO_DIR/rules
+  mode: "${PALISADE_RULES_MODE:-block}"
 admin:
   enabled: false
 guard:
@@ -400,10 +402,11 @@ YAML
     launch_palisade || return 1
 }
 
-# Starts Palisade on $TMP/palisade/palisade.yaml (written by the caller, listening on $PALISADE_PORT) and
-# waits until it answers; sets PALISADE_PID. On failure it prints the log's tail and sets PALISADE_SKIP.
+# Starts Palisade on $TMP/${PALISADE_NAME:-palisade}/palisade.yaml (written by the caller, listening on
+# $PALISADE_PORT) and waits until it answers; sets PALISADE_PID. On failure it prints the log's tail and
+# sets PALISADE_SKIP.
 launch_palisade() {
-    local prefix=$TMP/palisade
+    local prefix=$TMP/${PALISADE_NAME:-palisade}
     # shellcheck disable=SC2086 # the option strings are word lists on purpose
     (cd "$prefix" && exec java $PALISADE_JAVA_OPTS -jar "$JAR" run --config "$prefix/palisade.yaml" $PALISADE_ARGS) \
         >"$prefix/palisade.log" 2>&1 &

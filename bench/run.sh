@@ -4,6 +4,7 @@
 # Starts an nginx origin (1 worker) serving a 100-byte file and a 1 MiB file, then measures with wrk:
 #   origin    the origin direct (the ceiling for every proxy)
 #   palisade  java -jar target/palisade.jar run --config <tmp>/palisade.yaml (shipped rules, gate limits raised)
+#   palisade-norules  a second Palisade with the same config but rules.mode "off": what the rules cost
 #   nginx     nginx as reverse proxy, 1 worker, keep-alive pool to the origin
 #   haproxy   HAProxy as reverse proxy, 1 thread, http mode, keep-alive to the origin
 # Scenarios: keepalive (small reply, keep-alive), close (new connection per request), large (1 MiB body).
@@ -24,7 +25,7 @@ REPEAT=1
 JIT_WARMUP=10
 BUILD=1
 ONLY="keepalive,close,large"
-TARGETS="origin,palisade,nginx,haproxy"
+TARGETS="origin,palisade,palisade-norules,nginx,haproxy"
 JAR="$REPO_DIR/target/palisade.jar"
 KEEP_TMP=0
 OUT_DIR="$BENCH_DIR/out"
@@ -45,7 +46,7 @@ Usage: bench/run.sh [options]
   --threads N        wrk threads (default $THREADS)
   --repeat N         measure each scenario and target N times, round robin, and report the median run
   --only LIST        scenarios, comma separated: keepalive, close, large (default: all)
-  --targets LIST     targets, comma separated: origin, palisade, nginx, haproxy (default: all)
+  --targets LIST     targets, comma separated: origin, palisade, palisade-norules, nginx, haproxy (default: all)
   --no-build         do not run 'mvn package'; use the existing jar
   --jar PATH         Palisade jar (default target/palisade.jar)
   --keep-tmp         keep the temporary directory (configs, logs, wrk output)
@@ -102,9 +103,9 @@ WANT=()
 IFS=',' read -r -a _targets <<<"$TARGETS"
 for t in "${_targets[@]}"; do
     case "$t" in
-        origin|palisade|nginx|haproxy) WANT+=("$t") ;;
+        origin|palisade|palisade-norules|nginx|haproxy) WANT+=("$t") ;;
         "") ;;
-        *) die "unknown target '$t' (origin, palisade, nginx, haproxy)" ;;
+        *) die "unknown target '$t' (origin, palisade, palisade-norules, nginx, haproxy)" ;;
     esac
 done
 ((${#WANT[@]})) || die "--targets names no target"
@@ -199,14 +200,25 @@ if awk -v l="$LOAD_BEFORE" 'BEGIN { exit !(l >= 1.0) }'; then
 fi
 
 ALL_TARGETS=()
-for t in origin palisade nginx haproxy; do wanted "$t" && ALL_TARGETS+=("$t"); done
+for t in origin palisade palisade-norules nginx haproxy; do wanted "$t" && ALL_TARGETS+=("$t"); done
+PALISADES=() # the Palisade targets that started
 
-wanted palisade && build_palisade
+{ wanted palisade || wanted palisade-norules; } && build_palisade
 start_origin
 PORT[origin]=$ORIGIN_PORT
 SPID[origin]=$ORIGIN_PID
 if wanted palisade; then
-    if start_palisade; then PORT[palisade]=$PALISADE_PORT; SPID[palisade]=$PALISADE_PID; else log "SKIPPING palisade: $PALISADE_SKIP"; fi
+    if start_palisade; then PORT[palisade]=$PALISADE_PORT; SPID[palisade]=$PALISADE_PID; PALISADES+=(palisade); else log "SKIPPING palisade: $PALISADE_SKIP"; fi
+fi
+# The same process config with the rule engine off, measured in the same rounds: the rules' cost (issue 5).
+if wanted palisade-norules; then
+    # (with --jfr its own recording file)
+    if PALISADE_NAME=palisade-norules PALISADE_RULES_MODE=off \
+        PALISADE_JAVA_OPTS=${PALISADE_JAVA_OPTS//palisade-$STAMP.jfr/palisade-norules-$STAMP.jfr} start_palisade; then
+        PORT[palisade-norules]=$PALISADE_PORT; SPID[palisade-norules]=$PALISADE_PID; PALISADES+=(palisade-norules)
+    else
+        log "SKIPPING palisade-norules: $PALISADE_SKIP"
+    fi
 fi
 if wanted nginx; then start_nginx_proxy; PORT[nginx]=$NGINX_PORT; SPID[nginx]=$NGINX_PID; fi
 if wanted haproxy; then start_haproxy; PORT[haproxy]=$HAPROXY_PORT; SPID[haproxy]=$HAPROXY_PID; fi
@@ -215,11 +227,12 @@ for t in "${ALL_TARGETS[@]}"; do [[ -n ${PORT[$t]:-} ]] && check_bodies "$t" "${
 
 # The JVM compiles its hot paths during the first seconds of load: give Palisade that time once,
 # on the small and the large reply, before any scenario's own warm-up.
-if [[ -n ${PORT[palisade]:-} ]] && ((JIT_WARMUP > 0)); then
-    log "palisade: JIT warm-up ${JIT_WARMUP}s small reply, $(((JIT_WARMUP + 2) / 3))s 1 MiB body"
-    run_wrk keepalive "${PORT[palisade]}" "$JIT_WARMUP" "$TMP/wrk-jit-small.txt" || true
-    run_wrk large "${PORT[palisade]}" $(((JIT_WARMUP + 2) / 3)) "$TMP/wrk-jit-large.txt" || true
-fi
+for t in "${PALISADES[@]}"; do
+    ((JIT_WARMUP > 0)) || break
+    log "$t: JIT warm-up ${JIT_WARMUP}s small reply, $(((JIT_WARMUP + 2) / 3))s 1 MiB body"
+    run_wrk keepalive "${PORT[$t]}" "$JIT_WARMUP" "$TMP/wrk-jit-small-$t.txt" || true
+    run_wrk large "${PORT[$t]}" $(((JIT_WARMUP + 2) / 3)) "$TMP/wrk-jit-large-$t.txt" || true
+done
 
 RSS_PALISADE=""
 # Rounds go through every target in turn, so a burst of other work on the machine hits them all alike.
@@ -227,21 +240,21 @@ for s in "${SCENARIOS[@]}"; do
     for ((round = 1; round <= REPEAT; round++)); do
         for t in "${ALL_TARGETS[@]}"; do
             [[ -n ${PORT[$t]:-} ]] || continue
-            if [[ $t == palisade ]] && ! alive "$PALISADE_PID"; then
-                NOTE[$s,$t]="palisade is no longer running"
+            if [[ $t == palisade* ]] && ! alive "${SPID[$t]}"; then
+                NOTE[$s,$t]="$t is no longer running"
                 log "$s / $t: ${NOTE[$s,$t]}"
                 continue
             fi
             measure "$s" "$t" "$round"
             # VmHWM only grows; read it after every Palisade run so a crash later does not lose it.
-            if [[ $t == palisade ]] && alive "$PALISADE_PID"; then RSS_PALISADE=$(vm_hwm_kib "$PALISADE_PID"); fi
+            if [[ $t == palisade ]] && alive "${SPID[$t]}"; then RSS_PALISADE=$(vm_hwm_kib "${SPID[$t]}"); fi
         done
     done
     for t in "${ALL_TARGETS[@]}"; do pick_median "$s" "$t"; done
 done
 
 RSS_NGINX="" RSS_HAPROXY=""
-if [[ -n ${PORT[palisade]:-} ]] && alive "$PALISADE_PID"; then RSS_PALISADE=$(vm_hwm_kib "$PALISADE_PID"); fi
+if [[ -n ${PORT[palisade]:-} ]] && alive "${SPID[palisade]}"; then RSS_PALISADE=$(vm_hwm_kib "${SPID[palisade]}"); fi
 if [[ -n ${PORT[nginx]:-} ]]; then
     for k in $(children_of "$NGINX_PID"); do RSS_NGINX=$(vm_hwm_kib "$k"); done
 fi
@@ -255,6 +268,7 @@ target_label() {
     case "$1" in
         origin) echo "origin direct" ;;
         palisade) echo "palisade" ;;
+        palisade-norules) echo "palisade, rules off" ;;
         nginx) echo "nginx (1 worker)" ;;
         haproxy) echo "haproxy (1 thread)" ;;
     esac
@@ -283,7 +297,7 @@ MD="$OUT_DIR/results-$STAMP.md"
     echo "- commit: $COMMIT; $VERSIONS"
     echo "- load average (1 min) before the run: $LOAD_BEFORE; at the end, with the last target just measured: $(load1)"
     echo "- wrk -t$THREADS -c$CONNECTIONS, palisade JIT warm-up ${JIT_WARMUP}s once, ${WARMUP}s warm-up then ${DURATION}s measured per scenario and target$( ((REPEAT > 1)) && echo ", $REPEAT rounds, the median shown"); wrk shares the cores with the targets"
-    echo "- palisade: java $PALISADE_JAVA_OPTS -jar palisade.jar run --config palisade.yaml (listener, one origin, the shipped rules, gate per-address limits raised for one-address load) $PALISADE_ARGS"
+    echo "- palisade: java $PALISADE_JAVA_OPTS -jar palisade.jar run --config palisade.yaml (listener, one origin, the shipped rules, gate per-address limits raised for one-address load) $PALISADE_ARGS$(wanted palisade-norules && echo "; palisade, rules off: a second process, the same with rules.mode off")"
     echo
     echo "| scenario | target | req/s | p50 | p99 | errors | CPU us/req |"
     echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
@@ -295,7 +309,7 @@ for s in "${SCENARIOS[@]}"; do
     for t in "${ALL_TARGETS[@]}"; do
         if [[ -n ${RPS[$s,$t]:-} ]]; then
             r=$(fmt_rps "${RPS[$s,$t]}") a=$(fmt_ms "${P50[$s,$t]}") b=$(fmt_ms "${P99[$s,$t]}") e=${ERRS[$s,$t]} c=${CPU[$s,$t]}
-        elif [[ $t == palisade && -n $PALISADE_SKIP ]]; then
+        elif [[ $t == palisade* && -n $PALISADE_SKIP ]]; then
             r=skipped a=- b=- e=- c=-
         else
             r=failed a=- b=- e=- c=-
@@ -322,6 +336,30 @@ for s in "${SCENARIOS[@]}"; do
     printf '%-28s %10s %12s %14s %14s %16s   %s\n' "$(scenario_title "$s")" "$rn" "$rh" "$rp" "$cn" "$ch" "$(target_goal "$s"); p99 <= 1.00x nginx"
     echo "| $(scenario_title "$s") | $rn | $rh | $rp | $cn | $ch | $(target_goal "$s"); p99 <= 1.00x nginx |" >>"$MD"
 done
+
+# The rules' cost (issue 5): the same Palisade config with rules.mode block and off, in the same rounds.
+if wanted palisade && wanted palisade-norules; then
+    {
+        echo
+        echo "| scenario | rules on/off req/s | req/s lost to the rules | CPU/req rules on/off | target |"
+        echo "| --- | ---: | ---: | ---: | --- |"
+    } >>"$MD"
+    printf '\n%-28s %18s %18s %18s   %s\n' scenario "rules on/off req/s" "req/s lost" "CPU rules on/off" target
+    printf '%s\n' "$(printf '%.0s-' {1..120})"
+    for s in "${SCENARIOS[@]}"; do
+        on=${RPS[$s,palisade]:-} off=${RPS[$s,palisade-norules]:-}
+        if [[ -n $on && -n $off ]]; then
+            rr=$(ratio "$on" "$off")
+            lost=$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.1f%%", (1 - a / b) * 100 }')
+            rc=$(ratio "${CPU[$s,palisade]}" "${CPU[$s,palisade-norules]}")
+        else
+            rr=n/a lost=n/a rc=n/a
+        fi
+        goal=$([[ $s == keepalive ]] && echo "rules on >= 0.90x rules off" || echo "-")
+        printf '%-28s %18s %18s %18s   %s\n' "$(scenario_title "$s")" "$rr" "$lost" "$rc" "$goal"
+        echo "| $(scenario_title "$s") | $rr | $lost | $rc | $goal |" >>"$MD"
+    done
+fi
 
 echo
 echo "peak RSS (VmHWM): palisade $(fmt_mib "$RSS_PALISADE"), nginx proxy worker $(fmt_mib "$RSS_NGINX"), haproxy $(fmt_mib "$RSS_HAPROXY")"

@@ -1,5 +1,7 @@
 package dev.palisade.observe;
 
+import java.time.Instant;
+
 import dev.palisade.pipeline.Exchange;
 
 /**
@@ -14,7 +16,7 @@ public final class JsonLine {
     /** Client values longer than this are cut, so one request cannot write a huge log line. */
     public static final int MAX_VALUE = 2048;
 
-    private final StringBuilder sb = new StringBuilder(256).append('{');
+    private StringBuilder sb = new StringBuilder(256).append('{');
     private boolean first = true;
 
     public JsonLine field(String name, String value) {
@@ -26,6 +28,14 @@ public final class JsonLine {
             escape(value, sb, MAX_VALUE);
             sb.append('"');
         }
+        return this;
+    }
+
+    /** The current time, as {@code Instant.now().toString()} prints it (see {@link LogTime}). */
+    public JsonLine now(String name) {
+        key(name);
+        sb.append('"');
+        LogTime.append(Instant.now(), sb).append('"');
         return this;
     }
 
@@ -56,6 +66,20 @@ public final class JsonLine {
     public JsonLine raw(String name, String json) {
         key(name);
         sb.append(json);
+        return this;
+    }
+
+    /**
+     * Empties the line for another object, keeping the buffer unless one long line grew it past
+     * {@code maxKeep} characters: for a line that one thread builds again and again.
+     */
+    JsonLine clear(int maxKeep) {
+        if (sb.capacity() > maxKeep) {
+            sb = new StringBuilder(256);
+        }
+        sb.setLength(0);
+        sb.append('{');
+        first = true;
         return this;
     }
 

@@ -129,7 +129,7 @@ public final class LiveStats {
                 .field("window_s", old == null || old == now ? 0 : Math.round((now.nanos - old.nanos) / 1e9));
 
         return new JsonLine()
-                .field("time", LogTime.now())
+                .now("time")
                 .field("uptime_s", (System.currentTimeMillis() - metrics.startMillis()) / 1000)
                 .field("requests_total", now.requests)
                 .raw("requests_per_s", rate(prev == null ? 0 : now.requests - prev.requests, secs))

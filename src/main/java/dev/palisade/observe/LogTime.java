@@ -19,11 +19,12 @@ final class LogTime {
     private LogTime() {
     }
 
-    static String now() {
-        return format(Instant.now());
+    static String format(Instant t) {
+        return append(t, new StringBuilder(32)).toString();
     }
 
-    static String format(Instant t) {
+    /** Appends the text of {@code t} to {@code b}, without a String in between; returns {@code b}. */
+    static StringBuilder append(Instant t, StringBuilder b) {
         long sec = t.getEpochSecond();
         Second s = last;
         if (s.epochSecond() != sec) {
@@ -32,7 +33,7 @@ final class LogTime {
             last = s;
         }
         int nano = t.getNano();
-        StringBuilder b = new StringBuilder(s.text().length() + 11).append(s.text());
+        b.append(s.text());
         if (nano != 0) {
             int digits;
             int value;
@@ -47,12 +48,11 @@ final class LogTime {
                 value = nano;
             }
             b.append('.');
-            String v = Integer.toString(value);
-            for (int i = v.length(); i < digits; i++) {
+            for (int p = digits == 3 ? 100 : digits == 6 ? 100_000 : 100_000_000; p > value && p > 1; p /= 10) {
                 b.append('0');
             }
-            b.append(v);
+            b.append(value);
         }
-        return b.append('Z').toString();
+        return b.append('Z');
     }
 }

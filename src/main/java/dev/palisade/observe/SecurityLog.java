@@ -104,7 +104,7 @@ public final class SecurityLog implements LogStage {
 
     static String line(Exchange ex, Outcome o, SecurityEvent e) {
         JsonLine line = new JsonLine()
-                .field("time", LogTime.now())
+                .now("time")
                 .field("event", e.kind())
                 .request(ex)
                 .field("rule", e.rule())
@@ -127,7 +127,7 @@ public final class SecurityLog implements LogStage {
     /** An address was banned by the guard; {@code cause} is the metrics' label (connection_rate, ...). */
     public static void ban(String address, String cause, String reason, Duration duration, int strike) {
         if (SECURITY.isInfoEnabled()) {
-            SECURITY.info(new JsonLine().field("time", LogTime.now()).field("event", "ban")
+            SECURITY.info(new JsonLine().now("time").field("event", "ban")
                     .field("client", address).field("cause", cause).field("reason", reason)
                     .field("duration_s", duration.toSeconds())
                     .field("strike", strike).toString());
@@ -137,7 +137,7 @@ public final class SecurityLog implements LogStage {
     /** An admin API call was refused: {@code problem} is "missing token" or "wrong token". */
     public static void adminAuthFailure(String client, String method, String path, String problem) {
         if (SECURITY.isInfoEnabled()) {
-            SECURITY.info(new JsonLine().field("time", LogTime.now()).field("event", "admin_auth")
+            SECURITY.info(new JsonLine().now("time").field("event", "admin_auth")
                     .field("client", client).field("method", method).field("path", path).field("reason", problem)
                     .toString());
         }

@@ -70,6 +70,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private Generation gen;
     private Exchange ex;
     private ProxyCall call;
+    private ResponseDeadline responseDeadline;
     private boolean keepAlive;
     private boolean headRequest;
     private boolean http10;
@@ -512,8 +513,19 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
+    /** The response-head timer of this connection's origin calls, made on first use. */
+    ResponseDeadline responseDeadline() {
+        if (responseDeadline == null) {
+            responseDeadline = new ResponseDeadline(ctx.executor());
+        }
+        return responseDeadline;
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (responseDeadline != null) {
+            responseDeadline.stop();
+        }
         if (!completed) {
             keepAlive = false;
             ProxyCall c = call;

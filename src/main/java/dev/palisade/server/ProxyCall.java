@@ -2,7 +2,6 @@ package dev.palisade.server;
 
 import java.net.ConnectException;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLHandshakeException;
 
@@ -39,7 +38,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * One request forwarded to one origin server: borrows a pooled connection on the client's event loop,
@@ -77,7 +75,6 @@ final class ProxyCall implements OriginListener {
     private int status;
     private long bytesOut;
     private ArrayDeque<HttpContent> pending;
-    private ScheduledFuture<?> responseTimer;
 
     ProxyCall(ClientHandler client, ChannelHandlerContext ctx, Exchange ex, OriginGroup group, HttpRequest upstream,
               boolean websocket, PalisadeConfig config, SslContext originTls) {
@@ -182,16 +179,20 @@ final class ProxyCall implements OriginListener {
     }
 
     private void armResponseTimer() {
-        java.time.Duration limit = group.config().timeouts().responseHeaderOr(config.timeouts().responseHeader());
-        long nanos = limit.toNanos();
-        responseTimer = ctx.executor().schedule(() -> {
-            responseTimer = null;
-            if (!responseStarted && !finished) {
-                dropOrigin();
-                failBeforeResponse(new EdgeException(ErrorKind.ORIGIN_TIMEOUT, "no response head from " + origin
-                        + " within " + limit));
-            }
-        }, nanos, TimeUnit.NANOSECONDS);
+        client.responseDeadline().arm(this, responseHeaderLimit().toNanos());
+    }
+
+    private java.time.Duration responseHeaderLimit() {
+        return group.config().timeouts().responseHeaderOr(config.timeouts().responseHeader());
+    }
+
+    /** Called by the connection's {@link ResponseDeadline} when no response head came in time. */
+    void responseHeadTimedOut() {
+        if (!responseStarted && !finished) {
+            dropOrigin();
+            failBeforeResponse(new EdgeException(ErrorKind.ORIGIN_TIMEOUT, "no response head from " + origin
+                    + " within " + responseHeaderLimit()));
+        }
     }
 
     // ---- client -> origin ----
@@ -455,10 +456,7 @@ final class ProxyCall implements OriginListener {
     }
 
     private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
-        }
+        client.responseDeadline().disarm(this);
     }
 
     Exchange exchange() {

@@ -203,6 +203,12 @@ class ProxyTest {
         int port = start(cfg);
         assertEquals(504, get(port, "/slow").statusCode());
         assertEquals(200, get(port, "/after").statusCode(), "the proxy keeps serving");
+        // the response-head timer outlives each request on a kept-alive connection and still times the right one
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, get(port, "/delay?ms=20").statusCode());
+        }
+        assertEquals(504, get(port, "/slow").statusCode(), "a call after fast ones is timed as well");
+        assertEquals(200, get(port, "/delay?ms=20").statusCode());
     }
 
     @Test
