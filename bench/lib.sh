@@ -206,6 +206,13 @@ start_origin() {
     head -c "$LARGE_SIZE" /dev/zero | tr '\0' 'b' >"$prefix/www$LARGE_PATH"
     chmod -R a+rX "$prefix/www"
     free_port ORIGIN_PORT
+    ORIGIN_ADDRESSES=("127.0.0.1:$ORIGIN_PORT")
+    local second=""
+    if ((${ORIGINS:-1} == 2)); then # the same nginx on a second address: two origin servers to balance over
+        free_port ORIGIN_PORT2
+        ORIGIN_ADDRESSES+=("127.0.0.1:$ORIGIN_PORT2")
+        second="listen 127.0.0.1:$ORIGIN_PORT2 backlog=4096;"
+    fi
     {
         nginx_common "$prefix"
         echo "http {"
@@ -216,6 +223,7 @@ start_origin() {
     tcp_nopush on;
     server {
         listen 127.0.0.1:$ORIGIN_PORT backlog=4096;
+        $second
         root $prefix/www;
         location / { }
     }
@@ -225,7 +233,7 @@ EOF
     start_nginx origin "$prefix/nginx.conf"
     ORIGIN_PID=$STARTED_PID
     wait_ready origin "$ORIGIN_PID" "$ORIGIN_PORT" 20 || die "the origin did not start; see $prefix/error.log"
-    log "origin      nginx pid $ORIGIN_PID on 127.0.0.1:$ORIGIN_PORT"
+    log "origin      nginx pid $ORIGIN_PID on ${ORIGIN_ADDRESSES[*]}"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -291,7 +299,7 @@ start_nginx_proxy() {
         nginx_http_common "$prefix"
         cat <<EOF
     upstream origin {
-        server 127.0.0.1:$ORIGIN_PORT;
+$(printf '        server %s;\n' "${ORIGIN_ADDRESSES[@]:-127.0.0.1:$ORIGIN_PORT}")
         keepalive 32;
         keepalive_requests 1000000;
     }
@@ -346,7 +354,8 @@ frontend fe
     default_backend origin
 
 backend origin
-    server origin 127.0.0.1:$ORIGIN_PORT
+    balance roundrobin
+$(i=0; for a in "${ORIGIN_ADDRESSES[@]:-127.0.0.1:$ORIGIN_PORT}"; do i=$((i + 1)); echo "    server origin$i $a"; done)
 EOF
     "$HAPROXY" -c -q -f "$prefix/haproxy.cfg" >"$prefix/check.out" 2>&1 ||
         { cat "$prefix/check.out" >&2; die "haproxy rejected $prefix/haproxy.cfg"; }
@@ -386,7 +395,7 @@ listeners:
 $(palisade_tls_lines)
 origins:
   origin:
-    servers: [127.0.0.1:$ORIGIN_PORT]
+    servers: [$(IFS=,; echo "${ORIGIN_ADDRESSES[*]:-127.0.0.1:$ORIGIN_PORT}" | sed 's/,/, /g')]
 rules:
   dir: $REPO_DIR/rules
   mode: "${PALISADE_RULES_MODE:-block}"

@@ -25,6 +25,7 @@ REPEAT=1
 JIT_WARMUP=10
 BUILD=1
 ONLY="keepalive,close,large"
+ORIGINS=1
 TARGETS="origin,palisade,palisade-norules,nginx,haproxy"
 JAR="$REPO_DIR/target/palisade.jar"
 KEEP_TMP=0
@@ -46,6 +47,8 @@ Usage: bench/run.sh [options]
   --threads N        wrk threads (default $THREADS)
   --repeat N         measure each scenario and target N times, round robin, and report the median run
   --only LIST        scenarios, comma separated: keepalive, close, large (default: all)
+  --origins N        1 (default) or 2: with 2 the origin nginx listens on two addresses and every proxy
+                     balances round robin over both (the balancing issue's two-origin scenario)
   --targets LIST     targets, comma separated: origin, palisade, palisade-norules, nginx, haproxy (default: all)
   --no-build         do not run 'mvn package'; use the existing jar
   --jar PATH         Palisade jar (default target/palisade.jar)
@@ -84,6 +87,7 @@ while (($#)); do
         --threads) THREADS=$(positive_int --threads "${2:-}"); shift 2 ;;
         --repeat) REPEAT=$(positive_int --repeat "${2:-}"); shift 2 ;;
         --only) ONLY=${2:-}; shift 2 ;;
+        --origins) ORIGINS=${2:-}; [[ $ORIGINS == 1 || $ORIGINS == 2 ]] || die "--origins must be 1 or 2"; shift 2 ;;
         --targets) TARGETS=${2:-}; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --jar) JAR=${2:-}; shift 2 ;;
@@ -296,7 +300,7 @@ MD="$OUT_DIR/results-$STAMP.md"
     echo "- machine: $MACHINE"
     echo "- commit: $COMMIT; $VERSIONS"
     echo "- load average (1 min) before the run: $LOAD_BEFORE; at the end, with the last target just measured: $(load1)"
-    echo "- wrk -t$THREADS -c$CONNECTIONS, palisade JIT warm-up ${JIT_WARMUP}s once, ${WARMUP}s warm-up then ${DURATION}s measured per scenario and target$( ((REPEAT > 1)) && echo ", $REPEAT rounds, the median shown"); wrk shares the cores with the targets"
+    echo "- wrk -t$THREADS -c$CONNECTIONS, palisade JIT warm-up ${JIT_WARMUP}s once, ${WARMUP}s warm-up then ${DURATION}s measured per scenario and target$( ((REPEAT > 1)) && echo ", $REPEAT rounds, the median shown"); $ORIGINS origin server(s), round robin; wrk shares the cores with the targets"
     echo "- palisade: java $PALISADE_JAVA_OPTS -jar palisade.jar run --config palisade.yaml (listener, one origin, the shipped rules, gate per-address limits raised for one-address load) $PALISADE_ARGS$(wanted palisade-norules && echo "; palisade, rules off: a second process, the same with rules.mode off")"
     echo
     echo "| scenario | target | req/s | p50 | p99 | errors | CPU us/req |"
