@@ -1,5 +1,7 @@
 package dev.palisade.cli;
 
+import java.io.IOException;
+
 import org.slf4j.LoggerFactory;
 
 import dev.palisade.config.ConfigException;
@@ -29,7 +31,7 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof StartException || ex instanceof ConfigException || ex instanceof java.io.IOException) {
+            if (ex instanceof StartException || ex instanceof ConfigException || ex instanceof IOException) {
                 cmd.getErr().println("palisade: " + ex.getMessage());
             } else {
                 // a fault of Palisade itself, not of the configuration: the trace goes to the log for a report

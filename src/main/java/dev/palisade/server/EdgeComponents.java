@@ -196,10 +196,10 @@ class EdgeComponents {
         tls = Map.copyOf(nextTls);
         originTls = origins;
         if (watching) {
-            watchers.keySet().removeIf(name -> {
-                boolean gone = !nextTls.containsKey(name);
+            watchers.entrySet().removeIf(w -> {
+                boolean gone = !nextTls.containsKey(w.getKey());
                 if (gone) {
-                    watchers.get(name).close();
+                    w.getValue().close();
                 }
                 return gone;
             });

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.palisade.testing.FreePort;
 import dev.palisade.testing.TrustEverything;
 
 /**
@@ -32,19 +32,13 @@ import dev.palisade.testing.TrustEverything;
 @Timeout(120)
 class PackagedJarIT {
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void theDemoStartsFromTheJarAndServesBlocksAndStopsCleanly(@TempDir Path work) throws Exception {
         Path jar = Path.of("target", "palisade.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "the jar is built before this test: " + jar);
-        int http = freePort();
-        int https = freePort();
-        int admin = freePort();
+        int http = FreePort.loopback();
+        int https = FreePort.loopback();
+        int admin = FreePort.loopback();
         Path out = work.resolve("out.log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar.toString(), "run", "--demo-port", String.valueOf(http),

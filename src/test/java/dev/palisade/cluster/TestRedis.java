@@ -2,12 +2,12 @@ package dev.palisade.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import redis.embedded.RedisServer;
+
+import dev.palisade.testing.FreePort;
 
 /**
  * A real Redis server (the binary the embedded-redis test dependency ships) on a free loopback port, for
@@ -26,7 +26,7 @@ final class TestRedis implements AutoCloseable {
     }
 
     TestRedis(String password) {
-        this.port = freePort();
+        this.port = FreePort.loopback();
         this.password = password;
         start();
     }
@@ -75,11 +75,4 @@ final class TestRedis implements AutoCloseable {
         stop();
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,32 +1,21 @@
 package dev.palisade.testing;
 
 import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
-/** For tests that check TLS is served at all, not who signed the certificate: trusts any chain. */
-public final class TrustEverything implements X509TrustManager {
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 
-    /** A client context that trusts any server certificate. */
+/** For tests that check TLS is served at all, not who signed the certificate. */
+public final class TrustEverything {
+
+    private TrustEverything() {
+    }
+
+    /** A JDK client context that trusts any server certificate (Netty's insecure trust manager). */
     public static SSLContext context() throws GeneralSecurityException {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new TrustEverything()}, null);
+        ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
         return ctx;
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
     }
 }

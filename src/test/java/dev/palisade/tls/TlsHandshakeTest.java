@@ -29,6 +29,7 @@ import dev.palisade.config.TlsConfig;
 import dev.palisade.config.TlsConfig.Provider;
 import dev.palisade.tls.TestPki.Issued;
 import dev.palisade.tls.TestPki.KeyType;
+import dev.palisade.testing.TrustEverything;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -451,9 +452,7 @@ class TlsHandshakeTest {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         TestPki.serve(dir, ca, KeyType.EC, "b.example");
         int port = net.serve(terminator(p, TlsConfig.builder(dir)));
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) TrustEverything.context().getSocketFactory().createSocket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             javax.net.ssl.SSLParameters params = s.getSSLParameters();
             params.setServerNames(List.of(new javax.net.ssl.SNIHostName("b.example")));

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.palisade.config.ConfigLoader;
 import dev.palisade.observe.MiniJson;
 import dev.palisade.server.PalisadeServer;
+import dev.palisade.testing.FreePort;
 import dev.palisade.testing.TestOrigin;
 
 /**
@@ -61,12 +62,6 @@ class AdminReloadTest {
         return proxy.admin().port();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /**
      * Whether the port still accepts, asked until it does not for up to 5 s: with NIO, the socket of a closed
      * listener is released at the event loop's next select, a moment after the close completes.
@@ -87,7 +82,7 @@ class AdminReloadTest {
     void aNewBindMovesTheListenerAndTheCallerStillGetsItsAnswer(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("palisade.yaml");
         int before = startWith(file, "  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n");
-        int after = freePort();
+        int after = FreePort.loopback();
         Files.writeString(file, config("  bind: 127.0.0.1:" + after + "\n  token: " + TOKEN + "\n"));
 
         HttpResponse<String> r = call(before, "POST", "/admin/reload", TOKEN);
