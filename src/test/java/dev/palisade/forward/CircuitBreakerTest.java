@@ -12,12 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import dev.palisade.config.ConfigLoader;
 import dev.palisade.server.PalisadeServer;
+import dev.palisade.testing.Closing;
 import dev.palisade.testing.TestOrigin;
 
 /**
@@ -30,19 +31,13 @@ class CircuitBreakerTest {
     private TestOrigin origin;
     private PalisadeServer proxy;
 
-    @AfterEach
-    void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (origin != null) {
-            origin.close();
-        }
-    }
+    @RegisterExtension
+    final Closing closing = new Closing();
+
 
     @Test
     void theEleventhPendingRequestGets503AtOnce() throws Exception {
-        origin = new TestOrigin("stuck");
+        origin = closing.add(new TestOrigin("stuck"));
         String yaml = """
                 listeners:
                   - name: http
@@ -54,8 +49,9 @@ class CircuitBreakerTest {
                     timeouts: {response_header: 60s}
                 log:
                   access: off
+                admin: {enabled: false}
                 """.formatted(origin.hostPort());
-        proxy = PalisadeServer.start(ConfigLoader.parse(yaml, "palisade.yaml", null, Path.of(".")));
+        proxy = closing.add(PalisadeServer.start(ConfigLoader.parse(yaml, "palisade.yaml", null, Path.of("."))));
         String base = "http://127.0.0.1:" + proxy.port("http");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();

@@ -80,6 +80,7 @@ class FailoverTest {
                     retries: {attempts: 3, budget_percent: 20, min_per_second: 10}
                 log:
                   access: off
+                admin: {enabled: false}
                 """.formatted(origins.get(0).hostPort(), victim.hostPort(), origins.get(2).hostPort());
         PalisadeConfig cfg = ConfigLoader.parse(yaml, "palisade.yaml", null, Path.of("."));
         proxy = PalisadeServer.start(cfg);

@@ -17,14 +17,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import dev.palisade.config.HostPort;
 import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.config.TimeoutsConfig;
+import dev.palisade.testing.Closing;
 import dev.palisade.testing.RawClient;
 import dev.palisade.testing.TestOrigin;
 
@@ -39,27 +40,17 @@ class ProxyTest {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     private int start(PalisadeConfig cfg) throws Exception {
-        proxy = PalisadeServer.start(cfg);
+        proxy = closing.add(PalisadeServer.start(cfg));
         return proxy.port("http");
     }
 
     private int startOne() throws Exception {
-        origin = new TestOrigin("a");
+        origin = closing.add(new TestOrigin("a"));
         return start(PalisadeConfig.simple(new HostPort("127.0.0.1", 0), List.of(origin.hostPort())));
     }
 
-    @AfterEach
-    void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (origin != null) {
-            origin.close();
-        }
-        if (origin2 != null) {
-            origin2.close();
-        }
-    }
+    @RegisterExtension
+    final Closing closing = new Closing();
 
     private HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
@@ -196,7 +187,7 @@ class ProxyTest {
 
     @Test
     void slowOriginGives504() throws Exception {
-        origin = new TestOrigin();
+        origin = closing.add(new TestOrigin());
         PalisadeConfig cfg = PalisadeConfig.simple(new HostPort("127.0.0.1", 0), List.of(origin.hostPort()))
                 .withTimeouts(new TimeoutsConfig(Duration.ofSeconds(10), Duration.ofSeconds(75), Duration.ofSeconds(2),
                         Duration.ofMillis(300), Duration.ofSeconds(60), Duration.ofSeconds(1)));
@@ -219,8 +210,8 @@ class ProxyTest {
 
     @Test
     void roundRobinAcrossServers() throws Exception {
-        origin = new TestOrigin("a");
-        origin2 = new TestOrigin("b");
+        origin = closing.add(new TestOrigin("a"));
+        origin2 = closing.add(new TestOrigin("b"));
         int port = start(PalisadeConfig.simple(new HostPort("127.0.0.1", 0), List.of(origin.hostPort(), origin2.hostPort())));
         for (int i = 0; i < 10; i++) {
             assertEquals(200, get(port, "/rr" + i).statusCode());
@@ -308,7 +299,7 @@ class ProxyTest {
 
     @Test
     void unknownHostWithRoutesGives404() throws Exception {
-        origin = new TestOrigin();
+        origin = closing.add(new TestOrigin());
         PalisadeConfig cfg = new PalisadeConfig(null, List.of(ListenerConfig.plain("http", new HostPort("127.0.0.1", 0))),
                 List.of(new dev.palisade.config.RouteConfig("only", "app.example", "/", "app")),
                 Map.of("app", dev.palisade.config.OriginGroupConfig.of("app", List.of(origin.hostPort()))),

@@ -16,14 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.palisade.config.ConfigLoader;
 import dev.palisade.observe.MiniJson;
 import dev.palisade.server.PalisadeServer;
+import dev.palisade.testing.Closing;
 import dev.palisade.testing.FreePort;
 import dev.palisade.testing.TestOrigin;
 
@@ -40,15 +41,9 @@ class AdminReloadTest {
     private TestOrigin origin;
     private PalisadeServer proxy;
 
-    @AfterEach
-    void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (origin != null) {
-            origin.close();
-        }
-    }
+    @RegisterExtension
+    final Closing closing = new Closing();
+
 
     private String config(String admin) {
         return "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  app:\n    servers: [" + origin.hostPort()
@@ -56,9 +51,9 @@ class AdminReloadTest {
     }
 
     private int startWith(Path file, String admin) throws Exception {
-        origin = new TestOrigin("a");
+        origin = closing.add(new TestOrigin("a"));
         Files.writeString(file, config(admin));
-        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        proxy = closing.add(PalisadeServer.start(ConfigLoader.load(file)));
         return proxy.admin().port();
     }
 
@@ -133,9 +128,9 @@ class AdminReloadTest {
     @Test
     void startingWithoutAdminAndReloadingWithABusyPortIsRefused(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("palisade.yaml");
-        origin = new TestOrigin("a");
+        origin = closing.add(new TestOrigin("a"));
         Files.writeString(file, config("  enabled: false\n"));
-        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        proxy = closing.add(PalisadeServer.start(ConfigLoader.load(file)));
         assertNull(proxy.admin());
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Files.writeString(file, config("  bind: 127.0.0.1:" + taken.getLocalPort() + "\n  token: " + TOKEN + "\n"));

@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +26,7 @@ import dev.palisade.config.PalisadeConfig;
 import dev.palisade.observe.MiniJson;
 import dev.palisade.server.PalisadeServer;
 import dev.palisade.server.StartException;
+import dev.palisade.testing.Closing;
 import dev.palisade.testing.RawClient;
 import dev.palisade.testing.TestOrigin;
 
@@ -37,23 +38,17 @@ class AdminServerTest {
 
     private TestOrigin origin;
     private PalisadeServer proxy;
+
+    @RegisterExtension
+    final Closing closing = new Closing();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    @AfterEach
-    void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (origin != null) {
-            origin.close();
-        }
-    }
 
     private int start() throws Exception {
-        origin = new TestOrigin("a");
-        proxy = PalisadeServer.start(PalisadeConfig.simple(new HostPort("127.0.0.1", 0), List.of(origin.hostPort()))
-                .withAdmin(new AdminConfig(true, new HostPort("127.0.0.1", 0), TOKEN, null, List.of())));
+        origin = closing.add(new TestOrigin("a"));
+        proxy = closing.add(PalisadeServer.start(PalisadeConfig.simple(new HostPort("127.0.0.1", 0), List.of(origin.hostPort()))
+                .withAdmin(new AdminConfig(true, new HostPort("127.0.0.1", 0), TOKEN, null, List.of()))));
         return proxy.admin().port();
     }
 
@@ -121,7 +116,7 @@ class AdminServerTest {
 
     @Test
     void readinessFollowsOriginHealth(@TempDir Path dir) throws Exception {
-        origin = new TestOrigin("a");
+        origin = closing.add(new TestOrigin("a"));
         // the group "sick" health-checks a path that answers 503: it goes down after one check
         Path file = dir.resolve("palisade.yaml");
         Files.writeString(file, "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  app:\n    servers: ["
@@ -129,7 +124,7 @@ class AdminServerTest {
                 + "      path: /status/503\n      interval: 100ms\n      fall: 1\n"
                 + "routes:\n  - name: all\n    path_prefix: /\n    group: app\n"
                 + "admin:\n  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n");
-        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        proxy = closing.add(PalisadeServer.start(ConfigLoader.load(file)));
         int admin = proxy.admin().port();
         HttpResponse<String> r = null;
         for (int i = 0; i < 200; i++) {
@@ -148,12 +143,12 @@ class AdminServerTest {
 
     @Test
     void anEjectionByOutlierDetectionReachesTheMetricsAndTheStats(@TempDir Path dir) throws Exception {
-        origin = new TestOrigin("a");
+        origin = closing.add(new TestOrigin("a"));
         Path file = dir.resolve("palisade.yaml");
         Files.writeString(file, "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  ejecting:\n    servers: ["
                 + origin.hostPort() + "]\n    outlier:\n      consecutive_failures: 1\n      base_ejection: 5m\n"
                 + "admin:\n  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n");
-        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        proxy = closing.add(PalisadeServer.start(ConfigLoader.load(file)));
         int admin = proxy.admin().port();
         String label = "group=\"ejecting\"";
         double before = series(call(admin, "GET", "/metrics", null).body(), "palisade_origin_ejections_total", label);
@@ -193,12 +188,12 @@ class AdminServerTest {
 
     @Test
     void reloadFromTheFileRefusesABrokenOne(@TempDir Path dir) throws Exception {
-        origin = new TestOrigin("a");
+        origin = closing.add(new TestOrigin("a"));
         Path file = dir.resolve("palisade.yaml");
         String good = "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  app:\n    servers: [" + origin.hostPort()
                 + "]\nadmin:\n  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n";
         Files.writeString(file, good);
-        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        proxy = closing.add(PalisadeServer.start(ConfigLoader.load(file)));
         int admin = proxy.admin().port();
         Files.writeString(file, good + "timeouts:\n  connect: soon\n");
         HttpResponse<String> bad = call(admin, "POST", "/admin/reload", TOKEN);
@@ -342,13 +337,13 @@ class AdminServerTest {
 
     @Test
     void guardBansAreListedAndLifted(@TempDir Path dir) throws Exception {
-        origin = new TestOrigin("a");
+        origin = closing.add(new TestOrigin("a"));
         Path file = dir.resolve("palisade.yaml");
         Files.writeString(file, "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  app:\n    servers: ["
                 + origin.hostPort() + "]\nguard:\n  bans:\n    after_violations: 2\n    duration: 1h\n  rate_limits:\n"
                 + "    - name: tight\n      key: [address]\n      limits: [1/min]\n      ban: true\n"
                 + "admin:\n  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n");
-        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        proxy = closing.add(PalisadeServer.start(ConfigLoader.load(file)));
         int admin = proxy.admin().port();
         int port = proxy.port("http");
         double bansBefore = series(call(admin, "GET", "/metrics", null).body(), "palisade_bans_total",

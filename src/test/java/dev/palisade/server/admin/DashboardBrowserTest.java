@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +32,7 @@ import dev.palisade.observe.Metrics;
 import dev.palisade.observe.MetricsLogStage;
 import dev.palisade.pipeline.Outcome;
 import dev.palisade.server.PalisadeServer;
+import dev.palisade.testing.Closing;
 import dev.palisade.testing.TestOrigin;
 
 /**
@@ -51,21 +52,15 @@ class DashboardBrowserTest {
     private TestOrigin origin;
     private PalisadeServer proxy;
 
-    @AfterEach
-    void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (origin != null) {
-            origin.close();
-        }
-    }
+    @RegisterExtension
+    final Closing closing = new Closing();
+
 
     @Test
     void showsLiveFiguresAndEscapesClientValues(@TempDir Path profile) throws Exception {
         installChromiumWhenMissing();
         assumeTrue(Files.isExecutable(CHROMIUM), "Debian chromium is not installed and could not be installed");
-        origin = new TestOrigin("a");
+        origin = closing.add(new TestOrigin("a"));
         // two groups on the same origin: "app" takes the traffic, "sick" health-checks a path answering 503
         Path file = profile.getParent().resolve("dashboard-test.yaml");
         Files.writeString(file, "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  app:\n    servers: ["
@@ -73,7 +68,7 @@ class DashboardBrowserTest {
                 + "      path: /status/503\n      interval: 100ms\n      fall: 1\n"
                 + "routes:\n  - name: all\n    path_prefix: /\n    group: app\n"
                 + "admin:\n  bind: 127.0.0.1:0\n  token: " + AdminServerTest.TOKEN + "\n");
-        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        proxy = closing.add(PalisadeServer.start(ConfigLoader.load(file)));
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 200 && proxy.originState().stream().noneMatch(g -> g.count("down") == 1); i++) {
             Thread.sleep(25);

@@ -5,16 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.palisade.config.ConfigLoader;
 import dev.palisade.observe.Metrics;
 import dev.palisade.server.PalisadeServer;
+import dev.palisade.testing.Closing;
+import dev.palisade.testing.Eventually;
 import dev.palisade.testing.RawClient;
 import dev.palisade.testing.TestOrigin;
 
@@ -28,15 +29,9 @@ class RuleFilesReloadTest {
     private TestOrigin origin;
     private PalisadeServer proxy;
 
-    @AfterEach
-    void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (origin != null) {
-            origin.close();
-        }
-    }
+    @RegisterExtension
+    final Closing closing = new Closing();
+
 
     private String status(String path) throws Exception {
         try (RawClient c = new RawClient(proxy.port("http"))) {
@@ -45,15 +40,6 @@ class RuleFilesReloadTest {
         }
     }
 
-    private static boolean eventually(BooleanSupplier check) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            if (check.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
-    }
 
     private static double failedReloads() {
         String text = new String(Metrics.global().scrape(), java.nio.charset.StandardCharsets.UTF_8);
@@ -67,18 +53,18 @@ class RuleFilesReloadTest {
 
     @Test
     void aChangedRuleFileIsPickedUpAndABrokenOneRefused(@TempDir Path dir) throws Exception {
-        origin = new TestOrigin("a");
+        origin = closing.add(new TestOrigin("a"));
         Path rules = Files.createDirectories(dir.resolve("rules"));
         Files.writeString(rules.resolve("10-site.rules"), "rule 9201 \"one\"\n  when path contains \"/one\"\n  then block\n");
         Path file = dir.resolve("palisade.yaml");
         Files.writeString(file, "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  app:\n    servers: ["
                 + origin.hostPort() + "]\nrules:\n  dir: " + rules + "\nadmin:\n  enabled: false\n");
-        proxy = PalisadeServer.start(ConfigLoader.load(file));
+        proxy = closing.add(PalisadeServer.start(ConfigLoader.load(file)));
         assertEquals("403", status("/one"));
         assertEquals("200", status("/two"));
 
         Files.writeString(rules.resolve("20-more.rules"), "rule 9202 \"two\"\n  when path contains \"/two\"\n  then block\n");
-        assertTrue(eventually(() -> {
+        assertTrue(Eventually.holds(() -> {
             try {
                 return status("/two").equals("403");
             } catch (Exception e) {
@@ -89,7 +75,7 @@ class RuleFilesReloadTest {
 
         double failed = failedReloads();
         Files.writeString(rules.resolve("30-broken.rules"), "rule 9203 \"broken\"\n  when nosuch contains \"x\"\n");
-        assertTrue(eventually(() -> failedReloads() > failed), "the broken file was tried and refused");
+        assertTrue(Eventually.holds(() -> failedReloads() > failed), "the broken file was tried and refused");
         assertEquals("403", status("/two"), "the running rules stay");
         assertEquals("403", status("/one"));
     }
