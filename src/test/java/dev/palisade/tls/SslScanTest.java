@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +23,11 @@ import org.w3c.dom.NodeList;
 
 import dev.palisade.config.TlsConfig;
 import dev.palisade.config.TlsConfig.Provider;
+import dev.palisade.testing.DebianTool;
 import dev.palisade.tls.TestPki.KeyType;
 
 /**
- * Runs sslscan (Debian package {@code sslscan}; skipped when it is not installed) against a listener with
+ * Runs sslscan (Debian package {@code sslscan}, installed by the test when missing; skipped only when that fails) against a listener with
  * an RSA and an EC certificate, and fails on any protocol below TLS 1.2, any suite that is not ECDHE with
  * AEAD (or a TLS 1.3 suite), compression, insecure renegotiation or Heartbleed.
  */
@@ -42,7 +42,7 @@ class SslScanTest {
     @ParameterizedTest
     @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
     void onlyModernProtocolsAndForwardSecretAeadSuites(Provider p) throws Exception {
-        assumeTrue(Files.isExecutable(SSLSCAN), "sslscan is not installed (apt-get install sslscan)");
+        assumeTrue(DebianTool.ensure("sslscan", SSLSCAN), "sslscan is not installed and could not be installed");
         if (p == Provider.OPENSSL) {
             assumeTrue(TlsProviders.openSslProblem() == null, "OpenSSL is not usable here");
         }

@@ -33,13 +33,14 @@ import dev.palisade.observe.MetricsLogStage;
 import dev.palisade.pipeline.Outcome;
 import dev.palisade.server.PalisadeServer;
 import dev.palisade.testing.Closing;
+import dev.palisade.testing.DebianTool;
 import dev.palisade.testing.TestOrigin;
 
 /**
  * The dashboard in a real browser: headless Debian Chromium loads the page from a running Palisade,
  * lets its script poll /api/stats, and dumps the DOM it built. The figures must be the traffic the test
  * made, and a hostile client value must show up as text, never as markup. Saves target/dashboard.png.
- * Skipped when /usr/bin/chromium is not installed (.ci/install-chromium.sh installs it).
+ * Installs Debian's chromium when it is missing (testing.DebianTool); skipped only when that fails.
  */
 @Timeout(360)
 class DashboardBrowserTest {
@@ -58,8 +59,7 @@ class DashboardBrowserTest {
 
     @Test
     void showsLiveFiguresAndEscapesClientValues(@TempDir Path profile) throws Exception {
-        installChromiumWhenMissing();
-        assumeTrue(Files.isExecutable(CHROMIUM), "Debian chromium is not installed and could not be installed");
+        assumeTrue(DebianTool.ensure("chromium", CHROMIUM), "Debian chromium is not installed and could not be installed");
         origin = closing.add(new TestOrigin("a"));
         // two groups on the same origin: "app" takes the traffic, "sick" health-checks a path answering 503
         Path file = profile.getParent().resolve("dashboard-test.yaml");
@@ -117,19 +117,6 @@ class DashboardBrowserTest {
         Files.deleteIfExists(shot);
         chromium(profile, "--screenshot=" + shot, "--window-size=1280,1100", base);
         assertTrue(Files.size(shot) > 10_000, "screenshot saved at " + shot);
-    }
-
-    /** The test run installs what it needs: Debian's chromium, through .ci/install-chromium.sh (bounded). */
-    private static void installChromiumWhenMissing() throws IOException, InterruptedException {
-        Path script = Path.of(".ci", "install-chromium.sh");
-        if (Files.isExecutable(CHROMIUM) || !Files.exists(script)) {
-            return;
-        }
-        Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(240, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
     }
 
     private static String chromium(Path profile, String... args) throws IOException, InterruptedException {
