@@ -6,8 +6,9 @@ import java.util.Deque;
 /**
  * {@code normalize_path}: the path a file system would resolve: backslashes become '/', repeated '/'
  * collapse, {@code .} segments go and {@code ..} removes the segment before it (never climbing above
- * the root). A trailing '/' is kept. Decode first ({@code normalize_path(url_decode(path))}) to see
- * through {@code %2e%2e}.
+ * the root). A trailing '/' is kept. A relative path that starts in the current directory keeps its
+ * {@code ./} ({@code ./\/.//etc/passwd} reads {@code ./etc/passwd}), so a list of absolute targets still
+ * finds what it names. Decode first ({@code normalize_path(url_decode(path))}) to see through {@code %2e%2e}.
  */
 final class NormalizePath implements Transform {
 
@@ -23,6 +24,7 @@ final class NormalizePath implements Transform {
         }
         String s = v.replace('\\', '/');
         boolean absolute = s.startsWith("/");
+        boolean here = s.startsWith("./");
         boolean trailing = s.endsWith("/") || s.endsWith("/.") || s.endsWith("/..") || s.equals(".") || s.equals("..");
         Deque<String> out = new ArrayDeque<>();
         int i = 0;
@@ -48,6 +50,8 @@ final class NormalizePath implements Transform {
         StringBuilder sb = new StringBuilder(s.length());
         if (absolute) {
             sb.append('/');
+        } else if (here && (out.isEmpty() || !out.peekFirst().equals(".."))) {
+            sb.append("./");
         }
         sb.append(String.join("/", out));
         if (trailing && !out.isEmpty()) {
