@@ -25,6 +25,9 @@ ONLY="payloads,sqlmap,wapiti"
 TOOL_TIME=240
 # sqlmap tamper scripts that rewrite payloads to slip past WAFs: comments for spaces, random case,
 # BETWEEN for comparisons; then Unicode percent-escapes, MySQL versioned comments and plus for spaces
+# The tools run with a browser's User-Agent: their own (sqlmap/1.7, wapiti) is refused by the scanner
+# rule at once, which would hide what the injection rules do. The scanner rule is measured by the corpus.
+BROWSER_UA="Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 TAMPER1=space2comment,randomcase,between
 TAMPER2=charunicodeencode,versionedmorekeywords,space2plus
 LOG_TAG=attacks
@@ -114,6 +117,12 @@ refusals_since() {
         awk '{ n++ } /"status":(400|403|405|406|413|414|431)[,}]/ { r++ } END { printf "%d of %d", r + 0, n + 0 }'
 }
 access_lines() { wc -l <"$TMP/palisade/access.log" 2>/dev/null || echo 0; }
+security_lines() { wc -l <"$TMP/palisade/security.log" 2>/dev/null || echo 0; }
+# The rules that refused requests since line $1 of the security log, most frequent first
+rules_since() {
+    tail -n +"$(($1 + 1))" "$TMP/palisade/security.log" | grep -o '"rule":"[^"]*"' | cut -d'"' -f4 |
+        sort | uniq -c | sort -rn | head -8 | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }'
+}
 
 if wants payloads; then
     log "payload lists through palisade (127.0.0.1:$PALISADE_PORT)"
@@ -130,13 +139,14 @@ if wants sqlmap; then
         via=${run%%:*}; tamper=""; [[ $run == *:* ]] && tamper=${run#*:}
         port=$ORIGIN_PORT; [[ $via == palisade ]] && port=$PALISADE_PORT
         before=$(access_lines)
+        sbefore=$(security_lines)
         log "sqlmap $via ${tamper:+tamper $tamper }(at most ${TOOL_TIME}s)"
         timeout "$TOOL_TIME" sqlmap -u "http://127.0.0.1:$port/item?id=1" --batch --level 3 --risk 2 \
-            --technique BEUST --time-sec 2 --timeout 5 --retries 0 --flush-session --disable-coloring \
+            --user-agent "$BROWSER_UA" --technique BEUST --time-sec 2 --timeout 5 --retries 0 --flush-session --disable-coloring \
             ${tamper:+--tamper "$tamper"} --output-dir "$TMP/sqlmap-$run" >"$TMP/sqlmap-$run.log" 2>&1 || true
         found=no
         grep -q "identified the following injection point" "$TMP/sqlmap-$run.log" && found=yes
-        refused="-"; [[ $via == palisade ]] && refused=$(refusals_since "$before")
+        refused="-"; [[ $via == palisade ]] && refused="$(refusals_since "$before") (rules: $(rules_since "$sbefore"))"
         SQLMAP_RESULT+=("$(printf '%-70s injection found: %-4s requests refused: %s' "$via${tamper:+ (tamper $tamper)}" "$found" "$refused")")
     done
     echo
@@ -152,11 +162,12 @@ if wants wapiti; then
     for via in direct palisade; do
         port=$ORIGIN_PORT; [[ $via == palisade ]] && port=$PALISADE_PORT
         before=$(access_lines)
+        sbefore=$(security_lines)
         log "wapiti $via (at most ${TOOL_TIME}s)"
-        timeout "$((TOOL_TIME + 30))" wapiti -u "http://127.0.0.1:$port/" -m sql,xss,exec,file,crlf --flush-session \
+        timeout "$((TOOL_TIME + 30))" wapiti -u "http://127.0.0.1:$port/" -m sql,xss,exec,file,crlf --flush-session -A "$BROWSER_UA" \
             --max-scan-time "$TOOL_TIME" --scope folder -f json -o "$TMP/wapiti-$via.json" \
             --store-session "$TMP/wapiti-session-$via" >"$TMP/wapiti-$via.log" 2>&1 || true
-        refused="-"; [[ $via == palisade ]] && refused=$(refusals_since "$before")
+        refused="-"; [[ $via == palisade ]] && refused="$(refusals_since "$before") (rules: $(rules_since "$sbefore"))"
         python3 - "$TMP/wapiti-$via.json" "$via" "$refused" <<'PY'
 import json, sys
 path, via, refused = sys.argv[1:4]
