@@ -2,7 +2,9 @@ package dev.palisade.rules.transform;
 
 /**
  * {@code remove_comments}: replaces C-style comments ({@code /* ... *}{@code /}, also unterminated ones) with
- * a space, the classic way to hide keywords from a naive matcher ({@code UNION/**}{@code /SELECT}).
+ * a space, the classic way to hide keywords from a naive matcher ({@code UNION/**}{@code /SELECT}). A MySQL
+ * executable comment ({@code /*!CASE*}{@code /}, {@code /*!50000SELECT*}{@code /}) is code MySQL runs, so only
+ * its markers and version number go and its text stays.
  */
 final class RemoveComments implements Transform {
 
@@ -22,6 +24,13 @@ final class RemoveComments implements Transform {
         while (start >= 0) {
             sb.append(v, i, start).append(' ');
             int end = v.indexOf("*/", start + 2);
+            if (start + 2 < v.length() && v.charAt(start + 2) == '!') {
+                int text = start + 3;
+                while (text < v.length() && text < start + 8 && Character.isDigit(v.charAt(text))) {
+                    text++;
+                }
+                sb.append(v, Math.min(text, end < 0 ? v.length() : end), end < 0 ? v.length() : end).append(' ');
+            }
             if (end < 0) {
                 return sb.toString();
             }
