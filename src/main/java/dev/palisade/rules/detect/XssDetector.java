@@ -329,11 +329,19 @@ public final class XssDetector {
         return null;
     }
 
-    /** Whether an unquoted handler value starting at {@code i} reads as script: a call, an assignment, a template. */
+    /**
+     * Whether an unquoted handler value starting at {@code i} reads as script: a call, an assignment, a template,
+     * or a parenthesized expression that is called or defines an arrow function.
+     */
     private static boolean jsValue(String s, int i) {
         int n = Math.min(s.length(), i + 200);
         while (i < n && (isTagSpace(s.charAt(i)) || s.charAt(i) == '"' || s.charAt(i) == '\'')) {
             i++;
+        }
+        if (i < n && s.charAt(i) == '(') {
+            // a parenthesized callee or an arrow function: ((prompt))`1`, ((x)=>confirm(x))(1)
+            String rest = s.substring(i, n);
+            return rest.contains(")(") || rest.contains(")`") || rest.contains("=>");
         }
         int start = i;
         while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '.' || s.charAt(i) == '_'
