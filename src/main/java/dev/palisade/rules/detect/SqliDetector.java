@@ -302,14 +302,29 @@ public final class SqliDetector {
         }
     }
 
-    /** After a logic operator: a condition such as {@code 1=1}, {@code 'a'='a'}, {@code 1}, {@code sleep(5)}. */
-    private static boolean condition(List<Tok> t, int j, boolean afterBreak) {
+    /** What {@link #skipUnary} returns when one of the parentheses it skipped opens a sub-select. */
+    private static final int SUBSELECT = -1;
+
+    /**
+     * The index of the first token from {@code j} that is neither an opening parenthesis nor a unary operator
+     * ({@code not ! - + ~}), or {@link #SUBSELECT} when one of those parentheses opens a {@code SELECT}.
+     */
+    private static int skipUnary(List<Tok> t, int j) {
         while (j < t.size() && (t.get(j).type() == Type.LPAREN || t.get(j).is("not") || t.get(j).is("!")
                 || t.get(j).is("-") || t.get(j).is("+") || t.get(j).is("~"))) {
             if (t.get(j).type() == Type.LPAREN && select(t, j + 1)) {
-                return true;
+                return SUBSELECT;
             }
             j++;
+        }
+        return j;
+    }
+
+    /** After a logic operator: a condition such as {@code 1=1}, {@code 'a'='a'}, {@code 1}, {@code sleep(5)}. */
+    private static boolean condition(List<Tok> t, int j, boolean afterBreak) {
+        j = skipUnary(t, j);
+        if (j == SUBSELECT) {
+            return true;
         }
         if (j >= t.size()) {
             return false;
@@ -360,12 +375,9 @@ public final class SqliDetector {
 
     /** After a comparison or arithmetic operator that follows a string break. */
     private static boolean operand(List<Tok> t, int j, boolean afterBreak) {
-        while (j < t.size() && (t.get(j).type() == Type.LPAREN || t.get(j).is("-") || t.get(j).is("+")
-                || t.get(j).is("~") || t.get(j).is("!") || t.get(j).is("not"))) {
-            if (t.get(j).type() == Type.LPAREN && select(t, j + 1)) {
-                return true;
-            }
-            j++;
+        j = skipUnary(t, j);
+        if (j == SUBSELECT) {
+            return true;
         }
         if (j >= t.size()) {
             return false;
