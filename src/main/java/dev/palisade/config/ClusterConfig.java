@@ -41,10 +41,11 @@ public record ClusterConfig(boolean enabled, String redis, String passwordEnv, S
          */
         EXACT,
         /**
-         * Bucket4j's delayed synchronisation: each node answers from its local copy of the bucket and
-         * synchronises after {@code sync_tokens} tokens or {@code sync_period}, whichever comes first. Most
-         * requests do not wait for Redis; the fleet may let through up to about
-         * {@code nodes x sync_tokens} more than the policy per synchronisation period.
+         * Each node answers from its copy of the bucket at once and sends the tokens it gave out to Redis in
+         * the background (after half of {@code sync_tokens} tokens or {@code sync_period}, whichever comes
+         * first), taking Redis's state back. A node never runs more than {@code sync_tokens} tokens ahead of
+         * Redis, so the fleet lets through at most {@code nodes x sync_tokens} more than the policy; a request
+         * waits for Redis only when its node is that far ahead.
          */
         DELAYED
     }
