@@ -24,10 +24,11 @@ import dev.palisade.guard.flood.BanList;
  * Bans shared by the fleet. A ban decided on this node is written to Redis as {@code <prefix>ban:<address>}
  * with the ban's time as its expiry, and published on {@code <prefix>bans}; every node subscribed applies it
  * at once (the ban holds fleet-wide within the pub/sub delivery time, well under a second). A node that
- * starts, or comes back after Redis was away, loads the ban keys still there. Lifted bans travel the same way.
+ * starts, or comes back after Redis was away, loads the ban keys still there. Lifted bans travel the same way,
+ * and so does clearing every ban (the ban keys are deleted, every node clears its list).
  *
- * <p>Messages are tab-separated text: {@code ban <node> <address> <millis> <reason>} and
- * {@code unban <node> <address>}. A node ignores its own messages, and anything that is not an IP literal
+ * <p>Messages are tab-separated text: {@code ban <node> <address> <millis> <reason>},
+ * {@code unban <node> <address>} and {@code clear <node>}. A node ignores its own messages, and anything that is not an IP literal
  * (so a message never causes a name lookup).
  */
 final class BanSync implements BanList.Listener {
@@ -102,10 +103,38 @@ final class BanSync implements BanList.Listener {
         redis.publish(channel, bytes("unban\t" + node.nodeId() + "\t" + ip)).exceptionally(this::failed);
     }
 
+    @Override
+    public void cleared() {
+        RedisAsyncCommands<String, byte[]> redis = commands();
+        if (redis == null) {
+            return;
+        }
+        redis.publish(channel, bytes("clear\t" + node.nodeId())).exceptionally(this::failed);
+        deleteAll(redis, ScanCursor.INITIAL);
+    }
+
+    private void deleteAll(RedisAsyncCommands<String, byte[]> redis, ScanCursor cursor) {
+        redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix + "*").limit(500)).thenAccept((KeyScanCursor<String> c) -> {
+            if (!c.getKeys().isEmpty()) {
+                redis.del(c.getKeys().toArray(String[]::new)).exceptionally(this::failed);
+            }
+            if (!c.isFinished()) {
+                deleteAll(redis, c);
+            }
+        }).exceptionally(this::failed);
+    }
+
     /** A message on the ban channel (on a Redis client thread). */
     void onMessage(String message) {
         String[] f = message.split("\t", 5);
-        if (f.length < 3 || f[1].equals(node.nodeId())) {
+        if (f.length < 2 || f[1].equals(node.nodeId())) {
+            return;
+        }
+        if (f[0].equals("clear") && f.length == 2) {
+            bans.get().applyPeerClear();
+            return;
+        }
+        if (f.length < 3) {
             return;
         }
         InetAddress address = literal(f[2]);

@@ -28,6 +28,8 @@ import dev.palisade.testing.TestOrigin;
 @Timeout(120)
 class ClusterTest {
 
+    static final String TOKEN = "cluster-test-token-0123456789";
+
     /** Two nodes: {@code shared} (100/min per X-Client header) and {@code tight} (1/min per address, bans). */
     static PalisadeConfig node(TestOrigin origin, String redis, String id, String sync) throws Exception {
         return ConfigLoader.parse("""
@@ -38,7 +40,8 @@ class ClusterTest {
                   app:
                     servers: [127.0.0.1:%d]
                 admin:
-                  enabled: false
+                  bind: 127.0.0.1:0
+                  token: %s
                 log:
                   access: off
                   security: off
@@ -61,7 +64,7 @@ class ClusterTest {
                   sync: %s
                   command_timeout: 1s
                   fallback_after: 500ms
-                """.formatted(origin.port(), redis, id, sync), "test.yaml", null, Path.of("."));
+                """.formatted(origin.port(), TOKEN, redis, id, sync), "test.yaml", null, Path.of("."));
     }
 
     @Test
@@ -156,6 +159,16 @@ class ClusterTest {
             // a third node started now loads the ban from Redis
             try (PalisadeServer c = PalisadeServer.start(node(origin, redis.uri(), "c", "exact"))) {
                 assertTrue(eventually(() -> refused(c, "127.0.0.2")), "a starting node loads the current bans");
+
+                // clearing every ban on one node clears them on all, and in Redis
+                assertEquals(200, clearBans(c));
+                assertTrue(eventually(() -> !refused(a, "127.0.0.2") && !refused(b, "127.0.0.2")),
+                        "cleared on the other nodes");
+            }
+            try (PalisadeServer d = PalisadeServer.start(node(origin, redis.uri(), "d", "exact"))) {
+                assertTrue(eventually(() -> d.cluster().sharing()));
+                Thread.sleep(300);
+                assertFalse(refused(d, "127.0.0.2"), "a node started after the clear loads no ban");
             }
         }
     }
@@ -203,6 +216,15 @@ class ClusterTest {
             long refilledAgain = refilled(again);
             assertTrue(shared >= 100 && shared <= 100 + refilledAgain, "one allowance for the fleet again: " + shared);
         }
+    }
+
+    /** DELETE /admin/bans on {@code node}'s admin listener: the status. */
+    static int clearBans(PalisadeServer node) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + node.admin().port() + "/admin/bans"))
+                .header("Authorization", "Bearer " + TOKEN).DELETE().timeout(java.time.Duration.ofSeconds(10)).build();
+        return client.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     /** Tokens a 100/min bucket refilled since {@code start} (greedy refill: one every 600 ms), rounded up. */
