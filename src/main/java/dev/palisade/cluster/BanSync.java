@@ -15,8 +15,7 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import dev.palisade.guard.flood.BanList;
 
@@ -80,7 +79,7 @@ final class BanSync implements BanList.Listener {
     }
 
     private void share(InetAddress key, String reason, Duration left) {
-        RedisAsyncCommands<String, byte[]> redis = commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = commands();
         if (redis == null) {
             return;
         }
@@ -94,7 +93,7 @@ final class BanSync implements BanList.Listener {
 
     @Override
     public void unbanned(InetAddress key) {
-        RedisAsyncCommands<String, byte[]> redis = commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = commands();
         if (redis == null) {
             return;
         }
@@ -105,7 +104,7 @@ final class BanSync implements BanList.Listener {
 
     @Override
     public void cleared() {
-        RedisAsyncCommands<String, byte[]> redis = commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = commands();
         if (redis == null) {
             return;
         }
@@ -113,7 +112,7 @@ final class BanSync implements BanList.Listener {
         deleteAll(redis, ScanCursor.INITIAL);
     }
 
-    private void deleteAll(RedisAsyncCommands<String, byte[]> redis, ScanCursor cursor) {
+    private void deleteAll(RedisClusterAsyncCommands<String, byte[]> redis, ScanCursor cursor) {
         redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix + "*").limit(500)).thenAccept((KeyScanCursor<String> c) -> {
             if (!c.getKeys().isEmpty()) {
                 redis.del(c.getKeys().toArray(String[]::new)).exceptionally(this::failed);
@@ -157,13 +156,13 @@ final class BanSync implements BanList.Listener {
 
     /** Loads every ban key in Redis with its remaining time, asynchronously (SCAN, then GET and PTTL per key). */
     void loadAll() {
-        RedisAsyncCommands<String, byte[]> redis = commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = commands();
         if (redis != null) {
             scan(redis, ScanCursor.INITIAL, 0);
         }
     }
 
-    private void scan(RedisAsyncCommands<String, byte[]> redis, ScanCursor cursor, int loaded) {
+    private void scan(RedisClusterAsyncCommands<String, byte[]> redis, ScanCursor cursor, int loaded) {
         redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix + "*").limit(500)).thenAccept((KeyScanCursor<String> c) -> {
             for (String k : c.getKeys()) {
                 load(redis, k);
@@ -177,7 +176,7 @@ final class BanSync implements BanList.Listener {
         }).exceptionally(this::failed);
     }
 
-    private void load(RedisAsyncCommands<String, byte[]> redis, String key) {
+    private void load(RedisClusterAsyncCommands<String, byte[]> redis, String key) {
         InetAddress address = literal(key.substring(keyPrefix.length()));
         if (address == null) {
             return;
@@ -193,9 +192,8 @@ final class BanSync implements BanList.Listener {
                 .exceptionally(this::failed);
     }
 
-    private RedisAsyncCommands<String, byte[]> commands() {
-        StatefulRedisConnection<String, byte[]> c = node.connection();
-        return c == null || !node.sharing() ? null : c.async();
+    private RedisClusterAsyncCommands<String, byte[]> commands() {
+        return node.sharing() ? node.commands() : null;
     }
 
     private <T> T failed(Throwable e) {

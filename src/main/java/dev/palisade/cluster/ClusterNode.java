@@ -2,6 +2,7 @@ package dev.palisade.cluster;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,18 +12,9 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -38,50 +30,34 @@ import dev.palisade.guard.flood.BanList;
  * Redis answers again, reloads the bans and resumes sharing.
  *
  * <p>Two connections: one for the buckets (Bucket4j's Lettuce proxy manager) and the ban keys, one for the
- * ban channel. Every command is asynchronous and has a timeout; none is ever awaited on an event loop.
+ * ban channel; to one Redis (directly or through Sentinel) or to a Redis Cluster ({@link RedisLink}). Every
+ * command is asynchronous and has a timeout; none is ever awaited on an event loop.
  */
 public final class ClusterNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
-    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-
     private final ClusterConfig config;
     private final String nodeId;
-    private final RedisURI uri;
     private final ClientResources resources;
-    private final RedisClient client;
+    private final RedisLink link;
     private final ScheduledExecutorService probe;
     private final ClusterHealth health;
     private final RedisRateLimitStore store;
     private volatile BanSync bans;
-    private volatile StatefulRedisConnection<String, byte[]> connection;
+    private volatile RedisLink.Data data;
     private volatile StatefulRedisPubSubConnection<String, String> channel;
-    private volatile AsyncProxyManager<String> buckets;
     private boolean connecting;
     private volatile boolean closed;
 
-    private ClusterNode(ClusterConfig config) {
+    private ClusterNode(ClusterConfig config, List<RedisURI> uris) {
         this.config = config;
         this.nodeId = config.nodeId() != null ? config.nodeId() : hostName();
-        this.uri = RedisURI.create(config.redis());
-        String password = config.passwordEnv() == null ? null : System.getenv(config.passwordEnv());
-        if (password != null && !password.isEmpty()) {
-            uri.setPassword(password.toCharArray());
-        }
-        uri.setTimeout(config.commandTimeout());
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(20), config.fallbackAfter(), 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // while the connection is down a command fails at once instead of queueing: the request falls back
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-                .build());
+        this.link = RedisLink.create(config, uris, resources);
         this.probe = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "palisade-cluster");
             t.setDaemon(true);
@@ -97,12 +73,14 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalArgumentException when the Redis client refuses the URI the config let through
      */
     public static ClusterNode create(ClusterConfig config) {
+        String password = config.passwordEnv() == null ? null : System.getenv(config.passwordEnv());
+        List<RedisURI> uris;
         try {
-            RedisURI.create(config.redis());
+            uris = RedisLink.uris(config, password);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("redis: " + e.getMessage());
         }
-        return new ClusterNode(config);
+        return new ClusterNode(config, uris);
     }
 
     /** Connects in the background and starts the probe; returns at once. */
@@ -168,17 +146,20 @@ public final class ClusterNode implements AutoCloseable {
 
     /** The bucket proxy manager, or null before the first connection. */
     AsyncProxyManager<String> buckets() {
-        return buckets;
+        RedisLink.Data d = data;
+        return d == null ? null : d.buckets();
     }
 
-    StatefulRedisConnection<String, byte[]> connection() {
-        return connection;
+    /** The commands of the data connection, or null before the first connection. */
+    RedisClusterAsyncCommands<String, byte[]> commands() {
+        RedisLink.Data d = data;
+        return d == null ? null : d.commands();
     }
 
     /** Reports a failed Redis call; a closed connection makes the node fall back at once. */
     void failed(Throwable cause) {
-        StatefulRedisConnection<String, byte[]> c = connection;
-        health.failed(cause, c == null || !c.isOpen());
+        RedisLink.Data d = data;
+        health.failed(cause, d == null || !d.connection().isOpen());
     }
 
     private void connect() {
@@ -186,12 +167,11 @@ public final class ClusterNode implements AutoCloseable {
             return;
         }
         connecting = true;
-        CompletableFuture<StatefulRedisConnection<String, byte[]>> main =
-                client.connectAsync(CODEC, uri).toCompletableFuture();
-        main.thenCompose(c -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture()
+        CompletableFuture<RedisLink.Data> main = link.connect();
+        main.thenCompose(c -> link.connectPubSub()
                         .whenComplete((p, e) -> {
                             if (e != null) {
-                                c.closeAsync();
+                                c.connection().closeAsync();
                             }
                         })
                         .thenApply(p -> {
@@ -208,17 +188,13 @@ public final class ClusterNode implements AutoCloseable {
                 }, probe);
     }
 
-    private void connected(StatefulRedisConnection<String, byte[]> c, StatefulRedisPubSubConnection<String, String> p) {
+    private void connected(RedisLink.Data c, StatefulRedisPubSubConnection<String, String> p) {
         if (closed) {
-            c.closeAsync();
+            c.connection().closeAsync();
             p.closeAsync();
             return;
         }
-        this.buckets = Bucket4jLettuce.casBasedBuilder(c)
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-                .build()
-                .asAsync();
-        this.connection = c;
+        this.data = c;
         this.channel = p;
         p.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
             @Override
@@ -235,7 +211,7 @@ public final class ClusterNode implements AutoCloseable {
     /** Every half {@code fallback_after}: connect when never connected, notice failures, and notice Redis back. */
     private void check() {
         try {
-            StatefulRedisConnection<String, byte[]> c = connection;
+            RedisLink.Data c = data;
             if (closed) {
                 return;
             }
@@ -244,15 +220,15 @@ public final class ClusterNode implements AutoCloseable {
                 return;
             }
             if (health.sharing()) {
-                if (!c.isOpen()) {
+                if (!c.connection().isOpen()) {
                     health.fallBack("connection to redis lost");
                 } else {
                     health.checkFailing();
                 }
                 return;
             }
-            if (c.isOpen() && channel.isOpen()) {
-                c.async().ping().toCompletableFuture()
+            if (c.connection().isOpen() && channel.isOpen()) {
+                c.commands().ping().toCompletableFuture()
                         .orTimeout(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
                         .whenCompleteAsync((pong, e) -> {
                             if (e == null) {
@@ -288,7 +264,7 @@ public final class ClusterNode implements AutoCloseable {
         probe.shutdownNow();
         // the client closes its connections first, then its threads go: nothing is left to notify a dead loop
         try {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            link.client().shutdown(Duration.ZERO, Duration.ofSeconds(1));
         } catch (RuntimeException e) {
             log.debug("redis client shutdown: {}", e.toString());
         }
