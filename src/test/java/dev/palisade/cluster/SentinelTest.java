@@ -1,0 +1,124 @@
+package dev.palisade.cluster;
+
+import static dev.palisade.cluster.ClusterTest.eventually;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import redis.embedded.RedisSentinel;
+import redis.embedded.RedisServer;
+
+import dev.palisade.config.ClusterConfig;
+import dev.palisade.config.GuardConfig;
+import dev.palisade.guard.flood.BanList;
+import dev.palisade.guard.rate.RateLimitStore;
+import dev.palisade.testing.FreePort;
+
+/**
+ * Through Redis Sentinel ({@code redis-sentinel://...#master}), live: a master, a replica and a sentinel (the
+ * embedded-redis binary, the sentinel run with {@code --sentinel}). Two nodes share buckets and bans through the
+ * master the sentinel names; when the master is stopped, the sentinel promotes the replica and the nodes go back
+ * to sharing on it by themselves.
+ */
+@Timeout(120)
+class SentinelTest {
+
+    @Test
+    void nodesFollowTheMasterTheSentinelNamesThroughAFailOver() throws Exception {
+        int masterPort = FreePort.loopback();
+        int replicaPort = FreePort.loopback();
+        int sentinelPort = FreePort.loopback();
+        RedisServer master = server(masterPort, null);
+        RedisServer replica = null;
+        RedisSentinel sentinel = null;
+        try {
+            master.start();
+            replica = server(replicaPort, masterPort);
+            replica.start();
+            sentinel = RedisSentinel.newRedisSentinel()
+                    .bind("127.0.0.1")
+                    .port(sentinelPort)
+                    .masterPort(masterPort)
+                    .masterName("mymaster")
+                    .quorumSize(1)
+                    .downAfterMilliseconds(1000)
+                    .failOverTimeout(3000)
+                    .build();
+            sentinel.start();
+            String uri = "redis-sentinel://127.0.0.1:" + sentinelPort + "#mymaster";
+            try (ClusterNode a = node(uri, "a"); ClusterNode b = node(uri, "b")) {
+                assertTrue(eventually(() -> a.sharing() && b.sharing()), "connected through the sentinel: "
+                        + a.status().detail());
+                GuardConfig.RateLimitPolicy policy = DelayedLimiterTest.perMinute(100);
+                RateLimitStore.Limiter onA = a.rateLimitStore().limiter(policy);
+                RateLimitStore.Limiter onB = b.rateLimitStore().limiter(policy);
+                long start = System.nanoTime();
+                int ok = 0;
+                for (int i = 0; i < 120; i++) {
+                    ok += (i % 2 == 0 ? onA : onB).tryConsume("k").get(5, TimeUnit.SECONDS).consumed() ? 1 : 0;
+                }
+                assertTrue(ok >= 100 && ok <= 100 + ClusterTest.refilled(start), "one allowance: " + ok);
+
+                BanList onAList = new BanList(GuardConfig.Bans.DEFAULTS, 64);
+                BanList onBList = new BanList(GuardConfig.Bans.DEFAULTS, 64);
+                a.shareBans(() -> onAList);
+                b.shareBans(() -> onBList);
+                InetAddress ip = InetAddress.getByName("192.0.2.55");
+                onAList.ban(ip, Duration.ofMinutes(5), "test");
+                assertTrue(eventually(() -> onBList.isBanned(ip)), "the ban reaches node b");
+
+                master.stop();
+                assertTrue(eventually(() -> !a.sharing() && !b.sharing()), "both fall back while there is no master");
+                long waitEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+                while (!(a.sharing() && b.sharing()) && System.nanoTime() < waitEnd) {
+                    Thread.sleep(100);
+                }
+                assertTrue(a.sharing() && b.sharing(), "sharing again on the promoted replica: " + a.status().detail());
+                InetAddress other = InetAddress.getByName("192.0.2.56");
+                onBList.ban(other, Duration.ofMinutes(5), "after the fail-over");
+                assertTrue(eventually(() -> onAList.isBanned(other)), "bans travel through the new master");
+                ok = 0;
+                for (int i = 0; i < 10; i++) {
+                    ok += onA.tryConsume("after").get(5, TimeUnit.SECONDS).consumed() ? 1 : 0;
+                }
+                assertTrue(ok == 10 && a.status().shared(), "buckets answer from the new master");
+            }
+        } finally {
+            if (sentinel != null) {
+                sentinel.stop();
+            }
+            if (replica != null) {
+                replica.stop();
+            }
+            master.stop();
+        }
+    }
+
+    private static ClusterNode node(String uri, String id) {
+        ClusterNode n = ClusterNode.create(new ClusterConfig(true, uri, null, id, "s:", ClusterConfig.Sync.EXACT, 10,
+                Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(500)));
+        n.start();
+        return n;
+    }
+
+    private static RedisServer server(int port, Integer masterPort) throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "redis-test", "sentinel-" + port));
+        var b = RedisServer.newRedisServer()
+                .port(port)
+                .bind("127.0.0.1")
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .setting("dir " + dir.toAbsolutePath());
+        if (masterPort != null) {
+            b.slaveOf("127.0.0.1", masterPort);
+        }
+        return b.build();
+    }
+}
