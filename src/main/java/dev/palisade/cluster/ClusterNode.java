@@ -257,16 +257,30 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
-    /** Closes the connections and the client's threads; waits at most about two seconds. */
+    /** Closes the connections and the client's threads; waits at most about four seconds. */
     @Override
     public void close() {
         closed = true;
         probe.shutdownNow();
-        // the client closes its connections first, then its threads go: nothing is left to notify a dead loop
+        // the client closes its connections first, then its threads go: nothing is left to notify a dead loop.
+        // The cluster client's shutdown can wait forever on a node connection (lettuce issue 2278): it gets two
+        // seconds on a thread of its own, then the threads go anyway
+        Thread shutdown = new Thread(() -> {
+            try {
+                link.client().shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            } catch (RuntimeException e) {
+                log.debug("redis client shutdown: {}", e.toString());
+            }
+        }, "palisade-cluster-close");
+        shutdown.setDaemon(true);
+        shutdown.start();
         try {
-            link.client().shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        } catch (RuntimeException e) {
-            log.debug("redis client shutdown: {}", e.toString());
+            shutdown.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (shutdown.isAlive()) {
+            log.debug("redis client shutdown still running after 2 s; stopping its threads");
         }
         try {
             resources.shutdown(0, 1, TimeUnit.SECONDS).get(2, TimeUnit.SECONDS);

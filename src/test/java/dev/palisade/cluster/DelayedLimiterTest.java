@@ -40,6 +40,21 @@ class DelayedLimiterTest {
                 List.of(GuardConfig.Limit.of(n, Duration.ofMinutes(1))));
     }
 
+    /** {@code tries} requests for {@code key}, alternating between two nodes' limiters; how many were let through. */
+    static int alternate(RateLimitStore.Limiter one, RateLimitStore.Limiter other, String key, int tries) throws Exception {
+        int ok = 0;
+        for (int i = 0; i < tries; i++) {
+            ok += (i % 2 == 0 ? one : other).tryConsume(key).get(5, TimeUnit.SECONDS).consumed() ? 1 : 0;
+        }
+        return ok;
+    }
+
+    /** Two nodes with sharing ready, and a 100/min limiter on each. */
+    static RateLimitStore.Limiter[] perMinuteOn(ClusterNode a, ClusterNode b) throws Exception {
+        assertTrue(eventually(() -> a.sharing() && b.sharing()), "the nodes connect: " + a.status().detail());
+        return new RateLimitStore.Limiter[] {a.rateLimitStore().limiter(perMinute(100)), b.rateLimitStore().limiter(perMinute(100))};
+    }
+
     @Test
     void requestsWithinSyncTokensAreAnsweredAtOnceAndReachRedisInTheBackground() throws Exception {
         try (TestRedis redis = new TestRedis(); ClusterNode a = node(redis, "a", 10); ClusterNode b = node(redis, "b", 10)) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,30 +37,17 @@ class RedisClusterTest {
              ClusterNode b = node(redis, "b", ClusterConfig.Sync.EXACT);
              ClusterNode c = node(redis, "c", ClusterConfig.Sync.DELAYED);
              ClusterNode d = node(redis, "d", ClusterConfig.Sync.DELAYED)) {
-            assertTrue(eventually(() -> a.sharing() && b.sharing() && c.sharing() && d.sharing()),
-                    "the nodes connect: " + a.status().detail());
-            GuardConfig.RateLimitPolicy policy = DelayedLimiterTest.perMinute(100);
-
-            RateLimitStore.Limiter onA = a.rateLimitStore().limiter(policy);
-            RateLimitStore.Limiter onB = b.rateLimitStore().limiter(policy);
+            RateLimitStore.Limiter[] exact = DelayedLimiterTest.perMinuteOn(a, b);
             long start = System.nanoTime();
             // keys hashed to different slots, so to different masters
             for (String key : new String[] {"k1", "k2", "k3", "k4"}) {
-                int ok = 0;
-                for (int i = 0; i < 120; i++) {
-                    ok += (i % 2 == 0 ? onA : onB).tryConsume(key).get(5, TimeUnit.SECONDS).consumed() ? 1 : 0;
-                }
-                long refilled = ClusterTest.refilled(start);
-                assertTrue(ok >= 100 && ok <= 100 + refilled, "exact, key " + key + ": " + ok);
+                int ok = DelayedLimiterTest.alternate(exact[0], exact[1], key, 120);
+                assertTrue(ok >= 100 && ok <= 100 + ClusterTest.refilled(start), "exact, key " + key + ": " + ok);
             }
 
-            RateLimitStore.Limiter onC = c.rateLimitStore().limiter(policy);
-            RateLimitStore.Limiter onD = d.rateLimitStore().limiter(policy);
+            RateLimitStore.Limiter[] delayed = DelayedLimiterTest.perMinuteOn(c, d);
             start = System.nanoTime();
-            int ok = 0;
-            for (int i = 0; i < 200; i++) {
-                ok += (i % 2 == 0 ? onC : onD).tryConsume("hot").get(5, TimeUnit.SECONDS).consumed() ? 1 : 0;
-            }
+            int ok = DelayedLimiterTest.alternate(delayed[0], delayed[1], "hot", 200);
             assertTrue(ok >= 100 && ok <= 120 + ClusterTest.refilled(start), "delayed: " + ok);
 
             BanList onAList = new BanList(GuardConfig.Bans.DEFAULTS, 64);
@@ -75,7 +61,8 @@ class RedisClusterTest {
             c.shareBans(() -> onCList);
             assertTrue(eventually(() -> onCList.isBanned(ip)), "a node joining loads the ban keys from every master");
             onBList.clear();
-            assertTrue(eventually(() -> onAList.size() == 0 && onCList.size() == 0), "the clear reaches the others");
+            assertTrue(eventually(() -> onAList.size() == 0 && onCList.size() == 0),
+                    "the clear reaches the others: a " + onAList.list() + ", c " + onCList.list());
             BanList fresh = new BanList(GuardConfig.Bans.DEFAULTS, 64);
             d.shareBans(() -> fresh);
             Thread.sleep(500);

@@ -4,8 +4,6 @@ import static dev.palisade.cluster.ClusterTest.eventually;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import redis.embedded.RedisSentinel;
-import redis.embedded.RedisServer;
 
 import dev.palisade.config.ClusterConfig;
 import dev.palisade.config.GuardConfig;
@@ -32,16 +29,13 @@ class SentinelTest {
 
     @Test
     void nodesFollowTheMasterTheSentinelNamesThroughAFailOver() throws Exception {
-        int masterPort = FreePort.loopback();
-        int replicaPort = FreePort.loopback();
         int sentinelPort = FreePort.loopback();
-        RedisServer master = server(masterPort, null);
-        RedisServer replica = null;
+        TestRedis master = new TestRedis();
+        int masterPort = master.port();
+        TestRedis replica = null;
         RedisSentinel sentinel = null;
         try {
-            master.start();
-            replica = server(replicaPort, masterPort);
-            replica.start();
+            replica = TestRedis.replicaOf(masterPort);
             sentinel = RedisSentinel.newRedisSentinel()
                     .bind("127.0.0.1")
                     .port(sentinelPort)
@@ -54,16 +48,10 @@ class SentinelTest {
             sentinel.start();
             String uri = "redis-sentinel://127.0.0.1:" + sentinelPort + "#mymaster";
             try (ClusterNode a = node(uri, "a"); ClusterNode b = node(uri, "b")) {
-                assertTrue(eventually(() -> a.sharing() && b.sharing()), "connected through the sentinel: "
-                        + a.status().detail());
-                GuardConfig.RateLimitPolicy policy = DelayedLimiterTest.perMinute(100);
-                RateLimitStore.Limiter onA = a.rateLimitStore().limiter(policy);
-                RateLimitStore.Limiter onB = b.rateLimitStore().limiter(policy);
+                RateLimitStore.Limiter[] limiters = DelayedLimiterTest.perMinuteOn(a, b);
+                RateLimitStore.Limiter onA = limiters[0];
                 long start = System.nanoTime();
-                int ok = 0;
-                for (int i = 0; i < 120; i++) {
-                    ok += (i % 2 == 0 ? onA : onB).tryConsume("k").get(5, TimeUnit.SECONDS).consumed() ? 1 : 0;
-                }
+                int ok = DelayedLimiterTest.alternate(onA, limiters[1], "k", 120);
                 assertTrue(ok >= 100 && ok <= 100 + ClusterTest.refilled(start), "one allowance: " + ok);
 
                 BanList onAList = new BanList(GuardConfig.Bans.DEFAULTS, 64);
@@ -106,19 +94,5 @@ class SentinelTest {
                 Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(500)));
         n.start();
         return n;
-    }
-
-    private static RedisServer server(int port, Integer masterPort) throws Exception {
-        Path dir = Files.createDirectories(Path.of("target", "redis-test", "sentinel-" + port));
-        var b = RedisServer.newRedisServer()
-                .port(port)
-                .bind("127.0.0.1")
-                .setting("save \"\"")
-                .setting("appendonly no")
-                .setting("dir " + dir.toAbsolutePath());
-        if (masterPort != null) {
-            b.slaveOf("127.0.0.1", masterPort);
-        }
-        return b.build();
     }
 }
