@@ -218,6 +218,21 @@ class ClusterTest {
         }
     }
 
+    /**
+     * Gives nodes {@code a} and {@code b} a ban list each, shared, bans {@code address} on a and checks that the
+     * ban reaches b; returns the two lists.
+     */
+    static dev.palisade.guard.flood.BanList[] banTravels(ClusterNode a, ClusterNode b, String address) throws Exception {
+        var onA = new dev.palisade.guard.flood.BanList(dev.palisade.config.GuardConfig.Bans.DEFAULTS, 64);
+        var onB = new dev.palisade.guard.flood.BanList(dev.palisade.config.GuardConfig.Bans.DEFAULTS, 64);
+        a.shareBans(() -> onA);
+        b.shareBans(() -> onB);
+        java.net.InetAddress ip = java.net.InetAddress.getByName(address);
+        onA.ban(ip, java.time.Duration.ofMinutes(5), "test");
+        assertTrue(eventually(() -> onB.isBanned(ip)), "the ban reaches node b");
+        return new dev.palisade.guard.flood.BanList[] {onA, onB};
+    }
+
     /** DELETE /admin/bans on {@code node}'s admin listener: the status. */
     static int clearBans(PalisadeServer node) throws Exception {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();

@@ -50,13 +50,10 @@ class RedisClusterTest {
             int ok = DelayedLimiterTest.alternate(delayed[0], delayed[1], "hot", 200);
             assertTrue(ok >= 100 && ok <= 120 + ClusterTest.refilled(start), "delayed: " + ok);
 
-            BanList onAList = new BanList(GuardConfig.Bans.DEFAULTS, 64);
-            BanList onBList = new BanList(GuardConfig.Bans.DEFAULTS, 64);
-            a.shareBans(() -> onAList);
-            b.shareBans(() -> onBList);
+            BanList[] lists = ClusterTest.banTravels(a, b, "192.0.2.44");
+            BanList onAList = lists[0];
+            BanList onBList = lists[1];
             InetAddress ip = InetAddress.getByName("192.0.2.44");
-            onAList.ban(ip, Duration.ofMinutes(5), "test");
-            assertTrue(eventually(() -> onBList.isBanned(ip)), "the ban reaches node b");
             BanList onCList = new BanList(GuardConfig.Bans.DEFAULTS, 64);
             c.shareBans(() -> onCList);
             assertTrue(eventually(() -> onCList.isBanned(ip)), "a node joining loads the ban keys from every master");

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Timeout;
 import redis.embedded.RedisSentinel;
 
 import dev.palisade.config.ClusterConfig;
-import dev.palisade.config.GuardConfig;
 import dev.palisade.guard.flood.BanList;
 import dev.palisade.guard.rate.RateLimitStore;
 import dev.palisade.testing.FreePort;
@@ -54,13 +53,9 @@ class SentinelTest {
                 int ok = DelayedLimiterTest.alternate(onA, limiters[1], "k", 120);
                 assertTrue(ok >= 100 && ok <= 100 + ClusterTest.refilled(start), "one allowance: " + ok);
 
-                BanList onAList = new BanList(GuardConfig.Bans.DEFAULTS, 64);
-                BanList onBList = new BanList(GuardConfig.Bans.DEFAULTS, 64);
-                a.shareBans(() -> onAList);
-                b.shareBans(() -> onBList);
-                InetAddress ip = InetAddress.getByName("192.0.2.55");
-                onAList.ban(ip, Duration.ofMinutes(5), "test");
-                assertTrue(eventually(() -> onBList.isBanned(ip)), "the ban reaches node b");
+                BanList[] lists = ClusterTest.banTravels(a, b, "192.0.2.55");
+                BanList onAList = lists[0];
+                BanList onBList = lists[1];
 
                 master.stop();
                 assertTrue(eventually(() -> !a.sharing() && !b.sharing()), "both fall back while there is no master");
