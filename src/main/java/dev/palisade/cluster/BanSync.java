@@ -154,23 +154,26 @@ final class BanSync implements BanList.Listener {
         }
     }
 
-    /** Loads every ban key in Redis with its remaining time, asynchronously (SCAN, then GET and PTTL per key). */
-    void loadAll() {
+    /**
+     * Loads every ban key in Redis with its remaining time, asynchronously (SCAN, then GET and PTTL per key);
+     * says how many in the log when {@code logIt}.
+     */
+    void loadAll(boolean logIt) {
         RedisClusterAsyncCommands<String, byte[]> redis = commands();
         if (redis != null) {
-            scan(redis, ScanCursor.INITIAL, 0);
+            scan(redis, ScanCursor.INITIAL, 0, logIt);
         }
     }
 
-    private void scan(RedisClusterAsyncCommands<String, byte[]> redis, ScanCursor cursor, int loaded) {
+    private void scan(RedisClusterAsyncCommands<String, byte[]> redis, ScanCursor cursor, int loaded, boolean logIt) {
         redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix + "*").limit(500)).thenAccept((KeyScanCursor<String> c) -> {
             for (String k : c.getKeys()) {
                 load(redis, k);
             }
             int total = loaded + c.getKeys().size();
             if (!c.isFinished() && total < MAX_LOADED) {
-                scan(redis, c, total);
-            } else if (total > 0) {
+                scan(redis, c, total, logIt);
+            } else if (total > 0 && logIt) {
                 log.info("cluster node {}: {} ban(s) loaded from redis", node.nodeId(), total);
             }
         }).exceptionally(this::failed);

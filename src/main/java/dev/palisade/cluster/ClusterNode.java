@@ -36,6 +36,7 @@ import dev.palisade.guard.flood.BanList;
 public final class ClusterNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+    static final int RELOAD_BANS_SECONDS = 10;
     private final ClusterConfig config;
     private final String nodeId;
     private final ClientResources resources;
@@ -88,6 +89,19 @@ public final class ClusterNode implements AutoCloseable {
         long every = Math.max(50, config.fallbackAfter().toMillis() / 2);
         probe.execute(this::connect);
         probe.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+        probe.scheduleWithFixedDelay(this::reloadBans, RELOAD_BANS_SECONDS, RELOAD_BANS_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Pub/sub delivers a message only to connections subscribed at that moment: a ban published while this
+     * node's channel was reconnecting would be missed. The ban keys are read again every so often, so such a
+     * ban still holds here within {@value #RELOAD_BANS_SECONDS} seconds.
+     */
+    private void reloadBans() {
+        BanSync b = bans;
+        if (b != null && sharing()) {
+            b.loadAll(false);
+        }
     }
 
     /** The bucket store to give the guard: Redis while sharing, this node's buckets otherwise. */
@@ -104,7 +118,7 @@ public final class ClusterNode implements AutoCloseable {
         current.get().addListener(sync);
         this.bans = sync;
         if (health.sharing()) {
-            probe.execute(sync::loadAll);
+            probe.execute(() -> sync.loadAll(true));
         }
     }
 
@@ -253,7 +267,7 @@ public final class ClusterNode implements AutoCloseable {
         BanSync b = bans;
         if (b != null) {
             b.pushAll();
-            b.loadAll();
+            b.loadAll(true);
         }
     }
 

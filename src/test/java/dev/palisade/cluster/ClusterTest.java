@@ -7,17 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.lettuce.core.SetArgs;
+
+import dev.palisade.config.ClusterConfig;
 import dev.palisade.config.ConfigLoader;
+import dev.palisade.config.GuardConfig;
 import dev.palisade.config.PalisadeConfig;
+import dev.palisade.guard.flood.BanList;
 import dev.palisade.server.PalisadeServer;
 import dev.palisade.testing.TestOrigin;
 
@@ -174,6 +181,25 @@ class ClusterTest {
     }
 
     @Test
+    void aBanMissedOnTheChannelIsReadFromRedisWithinTheReloadPeriod() throws Exception {
+        try (TestRedis redis = new TestRedis(); ClusterNode n = ClusterNode.create(ClusterConfig.of(redis.uri(), "n"))) {
+            n.start();
+            assertTrue(eventually(n::sharing));
+            BanList list = new BanList(GuardConfig.Bans.DEFAULTS, 64);
+            n.shareBans(() -> list);
+            // a ban key written with no message on the channel, as if the message had been missed
+            n.commands().set("palisade:ban:192.0.2.77", "other\tmissed".getBytes(StandardCharsets.UTF_8),
+                    SetArgs.Builder.px(60_000)).get(5, TimeUnit.SECONDS);
+            InetAddress ip = InetAddress.getByName("192.0.2.77");
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(ClusterNode.RELOAD_BANS_SECONDS + 5);
+            while (!list.isBanned(ip) && System.nanoTime() < end) {
+                Thread.sleep(100);
+            }
+            assertTrue(list.isBanned(ip), "read from redis by the periodic reload");
+        }
+    }
+
+    @Test
     void anOutageFallsBackToLocalLimitsAndSharingResumesWhenRedisReturns() throws Exception {
         try (TestRedis redis = new TestRedis(); TestOrigin origin = new TestOrigin();
              PalisadeServer a = PalisadeServer.start(node(origin, redis.uri(), "a", "exact"));
@@ -222,15 +248,15 @@ class ClusterTest {
      * Gives nodes {@code a} and {@code b} a ban list each, shared, bans {@code address} on a and checks that the
      * ban reaches b; returns the two lists.
      */
-    static dev.palisade.guard.flood.BanList[] banTravels(ClusterNode a, ClusterNode b, String address) throws Exception {
-        var onA = new dev.palisade.guard.flood.BanList(dev.palisade.config.GuardConfig.Bans.DEFAULTS, 64);
-        var onB = new dev.palisade.guard.flood.BanList(dev.palisade.config.GuardConfig.Bans.DEFAULTS, 64);
+    static BanList[] banTravels(ClusterNode a, ClusterNode b, String address) throws Exception {
+        BanList onA = new BanList(GuardConfig.Bans.DEFAULTS, 64);
+        BanList onB = new BanList(GuardConfig.Bans.DEFAULTS, 64);
         a.shareBans(() -> onA);
         b.shareBans(() -> onB);
-        java.net.InetAddress ip = java.net.InetAddress.getByName(address);
+        InetAddress ip = InetAddress.getByName(address);
         onA.ban(ip, java.time.Duration.ofMinutes(5), "test");
         assertTrue(eventually(() -> onB.isBanned(ip)), "the ban reaches node b");
-        return new dev.palisade.guard.flood.BanList[] {onA, onB};
+        return new BanList[] {onA, onB};
     }
 
     /** DELETE /admin/bans on {@code node}'s admin listener: the status. */
