@@ -15,8 +15,7 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import dev.palisade.guard.flood.BanList;
 
@@ -24,10 +23,11 @@ import dev.palisade.guard.flood.BanList;
  * Bans shared by the fleet. A ban decided on this node is written to Redis as {@code <prefix>ban:<address>}
  * with the ban's time as its expiry, and published on {@code <prefix>bans}; every node subscribed applies it
  * at once (the ban holds fleet-wide within the pub/sub delivery time, well under a second). A node that
- * starts, or comes back after Redis was away, loads the ban keys still there. Lifted bans travel the same way.
+ * starts, or comes back after Redis was away, loads the ban keys still there. Lifted bans travel the same way,
+ * and so does clearing every ban (the ban keys are deleted, every node clears its list).
  *
- * <p>Messages are tab-separated text: {@code ban <node> <address> <millis> <reason>} and
- * {@code unban <node> <address>}. A node ignores its own messages, and anything that is not an IP literal
+ * <p>Messages are tab-separated text: {@code ban <node> <address> <millis> <reason>},
+ * {@code unban <node> <address>} and {@code clear <node>}. A node ignores its own messages, and anything that is not an IP literal
  * (so a message never causes a name lookup).
  */
 final class BanSync implements BanList.Listener {
@@ -79,7 +79,7 @@ final class BanSync implements BanList.Listener {
     }
 
     private void share(InetAddress key, String reason, Duration left) {
-        RedisAsyncCommands<String, byte[]> redis = commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = commands();
         if (redis == null) {
             return;
         }
@@ -93,7 +93,7 @@ final class BanSync implements BanList.Listener {
 
     @Override
     public void unbanned(InetAddress key) {
-        RedisAsyncCommands<String, byte[]> redis = commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = commands();
         if (redis == null) {
             return;
         }
@@ -102,10 +102,38 @@ final class BanSync implements BanList.Listener {
         redis.publish(channel, bytes("unban\t" + node.nodeId() + "\t" + ip)).exceptionally(this::failed);
     }
 
+    @Override
+    public void cleared() {
+        RedisClusterAsyncCommands<String, byte[]> redis = commands();
+        if (redis == null) {
+            return;
+        }
+        redis.publish(channel, bytes("clear\t" + node.nodeId())).exceptionally(this::failed);
+        deleteAll(redis, ScanCursor.INITIAL);
+    }
+
+    private void deleteAll(RedisClusterAsyncCommands<String, byte[]> redis, ScanCursor cursor) {
+        redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix + "*").limit(500)).thenAccept((KeyScanCursor<String> c) -> {
+            if (!c.getKeys().isEmpty()) {
+                redis.del(c.getKeys().toArray(String[]::new)).exceptionally(this::failed);
+            }
+            if (!c.isFinished()) {
+                deleteAll(redis, c);
+            }
+        }).exceptionally(this::failed);
+    }
+
     /** A message on the ban channel (on a Redis client thread). */
     void onMessage(String message) {
         String[] f = message.split("\t", 5);
-        if (f.length < 3 || f[1].equals(node.nodeId())) {
+        if (f.length < 2 || f[1].equals(node.nodeId())) {
+            return;
+        }
+        if (f[0].equals("clear") && f.length == 2) {
+            bans.get().applyPeerClear();
+            return;
+        }
+        if (f.length < 3) {
             return;
         }
         InetAddress address = literal(f[2]);
@@ -126,29 +154,32 @@ final class BanSync implements BanList.Listener {
         }
     }
 
-    /** Loads every ban key in Redis with its remaining time, asynchronously (SCAN, then GET and PTTL per key). */
-    void loadAll() {
-        RedisAsyncCommands<String, byte[]> redis = commands();
+    /**
+     * Loads every ban key in Redis with its remaining time, asynchronously (SCAN, then GET and PTTL per key);
+     * says how many in the log when {@code logIt}.
+     */
+    void loadAll(boolean logIt) {
+        RedisClusterAsyncCommands<String, byte[]> redis = commands();
         if (redis != null) {
-            scan(redis, ScanCursor.INITIAL, 0);
+            scan(redis, ScanCursor.INITIAL, 0, logIt);
         }
     }
 
-    private void scan(RedisAsyncCommands<String, byte[]> redis, ScanCursor cursor, int loaded) {
+    private void scan(RedisClusterAsyncCommands<String, byte[]> redis, ScanCursor cursor, int loaded, boolean logIt) {
         redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix + "*").limit(500)).thenAccept((KeyScanCursor<String> c) -> {
             for (String k : c.getKeys()) {
                 load(redis, k);
             }
             int total = loaded + c.getKeys().size();
             if (!c.isFinished() && total < MAX_LOADED) {
-                scan(redis, c, total);
-            } else if (total > 0) {
+                scan(redis, c, total, logIt);
+            } else if (total > 0 && logIt) {
                 log.info("cluster node {}: {} ban(s) loaded from redis", node.nodeId(), total);
             }
         }).exceptionally(this::failed);
     }
 
-    private void load(RedisAsyncCommands<String, byte[]> redis, String key) {
+    private void load(RedisClusterAsyncCommands<String, byte[]> redis, String key) {
         InetAddress address = literal(key.substring(keyPrefix.length()));
         if (address == null) {
             return;
@@ -164,9 +195,8 @@ final class BanSync implements BanList.Listener {
                 .exceptionally(this::failed);
     }
 
-    private RedisAsyncCommands<String, byte[]> commands() {
-        StatefulRedisConnection<String, byte[]> c = node.connection();
-        return c == null || !node.sharing() ? null : c.async();
+    private RedisClusterAsyncCommands<String, byte[]> commands() {
+        return node.sharing() ? node.commands() : null;
     }
 
     private <T> T failed(Throwable e) {

@@ -2,6 +2,7 @@ package dev.palisade.cluster;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,18 +12,9 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -38,50 +30,35 @@ import dev.palisade.guard.flood.BanList;
  * Redis answers again, reloads the bans and resumes sharing.
  *
  * <p>Two connections: one for the buckets (Bucket4j's Lettuce proxy manager) and the ban keys, one for the
- * ban channel. Every command is asynchronous and has a timeout; none is ever awaited on an event loop.
+ * ban channel; to one Redis (directly or through Sentinel) or to a Redis Cluster ({@link RedisLink}). Every
+ * command is asynchronous and has a timeout; none is ever awaited on an event loop.
  */
 public final class ClusterNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
-    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-
+    static final int RELOAD_BANS_SECONDS = 10;
     private final ClusterConfig config;
     private final String nodeId;
-    private final RedisURI uri;
     private final ClientResources resources;
-    private final RedisClient client;
+    private final RedisLink link;
     private final ScheduledExecutorService probe;
     private final ClusterHealth health;
     private final RedisRateLimitStore store;
     private volatile BanSync bans;
-    private volatile StatefulRedisConnection<String, byte[]> connection;
+    private volatile RedisLink.Data data;
     private volatile StatefulRedisPubSubConnection<String, String> channel;
-    private volatile AsyncProxyManager<String> buckets;
     private boolean connecting;
     private volatile boolean closed;
 
-    private ClusterNode(ClusterConfig config) {
+    private ClusterNode(ClusterConfig config, List<RedisURI> uris) {
         this.config = config;
         this.nodeId = config.nodeId() != null ? config.nodeId() : hostName();
-        this.uri = RedisURI.create(config.redis());
-        String password = config.passwordEnv() == null ? null : System.getenv(config.passwordEnv());
-        if (password != null && !password.isEmpty()) {
-            uri.setPassword(password.toCharArray());
-        }
-        uri.setTimeout(config.commandTimeout());
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(20), config.fallbackAfter(), 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // while the connection is down a command fails at once instead of queueing: the request falls back
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-                .build());
+        this.link = RedisLink.create(config, uris, resources);
         this.probe = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "palisade-cluster");
             t.setDaemon(true);
@@ -97,12 +74,14 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalArgumentException when the Redis client refuses the URI the config let through
      */
     public static ClusterNode create(ClusterConfig config) {
+        String password = config.passwordEnv() == null ? null : System.getenv(config.passwordEnv());
+        List<RedisURI> uris;
         try {
-            RedisURI.create(config.redis());
+            uris = RedisLink.uris(config, password);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("redis: " + e.getMessage());
         }
-        return new ClusterNode(config);
+        return new ClusterNode(config, uris);
     }
 
     /** Connects in the background and starts the probe; returns at once. */
@@ -110,6 +89,19 @@ public final class ClusterNode implements AutoCloseable {
         long every = Math.max(50, config.fallbackAfter().toMillis() / 2);
         probe.execute(this::connect);
         probe.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+        probe.scheduleWithFixedDelay(this::reloadBans, RELOAD_BANS_SECONDS, RELOAD_BANS_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Pub/sub delivers a message only to connections subscribed at that moment: a ban published while this
+     * node's channel was reconnecting would be missed. The ban keys are read again every so often, so such a
+     * ban still holds here within {@value #RELOAD_BANS_SECONDS} seconds.
+     */
+    private void reloadBans() {
+        BanSync b = bans;
+        if (b != null && sharing()) {
+            b.loadAll(false);
+        }
     }
 
     /** The bucket store to give the guard: Redis while sharing, this node's buckets otherwise. */
@@ -126,7 +118,7 @@ public final class ClusterNode implements AutoCloseable {
         current.get().addListener(sync);
         this.bans = sync;
         if (health.sharing()) {
-            probe.execute(sync::loadAll);
+            probe.execute(() -> sync.loadAll(true));
         }
     }
 
@@ -168,17 +160,20 @@ public final class ClusterNode implements AutoCloseable {
 
     /** The bucket proxy manager, or null before the first connection. */
     AsyncProxyManager<String> buckets() {
-        return buckets;
+        RedisLink.Data d = data;
+        return d == null ? null : d.buckets();
     }
 
-    StatefulRedisConnection<String, byte[]> connection() {
-        return connection;
+    /** The commands of the data connection, or null before the first connection. */
+    RedisClusterAsyncCommands<String, byte[]> commands() {
+        RedisLink.Data d = data;
+        return d == null ? null : d.commands();
     }
 
     /** Reports a failed Redis call; a closed connection makes the node fall back at once. */
     void failed(Throwable cause) {
-        StatefulRedisConnection<String, byte[]> c = connection;
-        health.failed(cause, c == null || !c.isOpen());
+        RedisLink.Data d = data;
+        health.failed(cause, d == null || !d.connection().isOpen());
     }
 
     private void connect() {
@@ -186,12 +181,11 @@ public final class ClusterNode implements AutoCloseable {
             return;
         }
         connecting = true;
-        CompletableFuture<StatefulRedisConnection<String, byte[]>> main =
-                client.connectAsync(CODEC, uri).toCompletableFuture();
-        main.thenCompose(c -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture()
+        CompletableFuture<RedisLink.Data> main = link.connect();
+        main.thenCompose(c -> link.connectPubSub()
                         .whenComplete((p, e) -> {
                             if (e != null) {
-                                c.closeAsync();
+                                c.connection().closeAsync();
                             }
                         })
                         .thenApply(p -> {
@@ -208,17 +202,13 @@ public final class ClusterNode implements AutoCloseable {
                 }, probe);
     }
 
-    private void connected(StatefulRedisConnection<String, byte[]> c, StatefulRedisPubSubConnection<String, String> p) {
+    private void connected(RedisLink.Data c, StatefulRedisPubSubConnection<String, String> p) {
         if (closed) {
-            c.closeAsync();
+            c.connection().closeAsync();
             p.closeAsync();
             return;
         }
-        this.buckets = Bucket4jLettuce.casBasedBuilder(c)
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-                .build()
-                .asAsync();
-        this.connection = c;
+        this.data = c;
         this.channel = p;
         p.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
             @Override
@@ -235,7 +225,7 @@ public final class ClusterNode implements AutoCloseable {
     /** Every half {@code fallback_after}: connect when never connected, notice failures, and notice Redis back. */
     private void check() {
         try {
-            StatefulRedisConnection<String, byte[]> c = connection;
+            RedisLink.Data c = data;
             if (closed) {
                 return;
             }
@@ -244,15 +234,15 @@ public final class ClusterNode implements AutoCloseable {
                 return;
             }
             if (health.sharing()) {
-                if (!c.isOpen()) {
+                if (!c.connection().isOpen()) {
                     health.fallBack("connection to redis lost");
                 } else {
                     health.checkFailing();
                 }
                 return;
             }
-            if (c.isOpen() && channel.isOpen()) {
-                c.async().ping().toCompletableFuture()
+            if (c.connection().isOpen() && channel.isOpen()) {
+                c.commands().ping().toCompletableFuture()
                         .orTimeout(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
                         .whenCompleteAsync((pong, e) -> {
                             if (e == null) {
@@ -277,20 +267,34 @@ public final class ClusterNode implements AutoCloseable {
         BanSync b = bans;
         if (b != null) {
             b.pushAll();
-            b.loadAll();
+            b.loadAll(true);
         }
     }
 
-    /** Closes the connections and the client's threads; waits at most about two seconds. */
+    /** Closes the connections and the client's threads; waits at most about four seconds. */
     @Override
     public void close() {
         closed = true;
         probe.shutdownNow();
-        // the client closes its connections first, then its threads go: nothing is left to notify a dead loop
+        // the client closes its connections first, then its threads go: nothing is left to notify a dead loop.
+        // The cluster client's shutdown can wait forever on a node connection (lettuce issue 2278): it gets two
+        // seconds on a thread of its own, then the threads go anyway
+        Thread shutdown = new Thread(() -> {
+            try {
+                link.client().shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            } catch (RuntimeException e) {
+                log.debug("redis client shutdown: {}", e.toString());
+            }
+        }, "palisade-cluster-close");
+        shutdown.setDaemon(true);
+        shutdown.start();
         try {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        } catch (RuntimeException e) {
-            log.debug("redis client shutdown: {}", e.toString());
+            shutdown.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (shutdown.isAlive()) {
+            log.debug("redis client shutdown still running after 2 s; stopping its threads");
         }
         try {
             resources.shutdown(0, 1, TimeUnit.SECONDS).get(2, TimeUnit.SECONDS);

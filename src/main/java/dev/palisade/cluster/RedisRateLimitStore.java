@@ -18,8 +18,6 @@ import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.proxy.RemoteAsyncBucketBuilder;
-import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
-import io.github.bucket4j.distributed.proxy.optimization.Optimization;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 
 import dev.palisade.config.ClusterConfig;
@@ -32,13 +30,12 @@ import dev.palisade.guard.rate.RateLimitStore;
  * its token from this node's local bucket, so that on a fall back to local limits a client does not get a
  * fresh allowance; while Redis answers, Redis decides.
  *
- * <p>The answer is asynchronous: the request waits (the stage returns a pending verdict), the event loop does
- * not. It waits at most {@code command_timeout}; a call that fails or times out is answered by the local
- * bucket and reported to {@link ClusterHealth}, which turns the node to local buckets when failures go on.
- * With {@code sync: exact}, Bucket4j's batching folds the concurrent requests of one key into one round trip;
- * with {@code sync: delayed}, Bucket4j's delayed synchronisation answers from a local copy and writes to Redis
- * every {@code sync_tokens} tokens or {@code sync_period} (the answer is then complete at once and the request
- * does not wait at all, at the price of the overshoot {@link ClusterConfig.Sync#DELAYED} describes).
+ * <p>With {@code sync: exact} the answer is asynchronous: the request waits (the stage returns a pending
+ * verdict), the event loop does not. It waits at most {@code command_timeout}; a call that fails or times out
+ * is answered by the local bucket and reported to {@link ClusterHealth}, which turns the node to local buckets
+ * when failures go on. Bucket4j's batching folds the concurrent requests of one key into one round trip.
+ * With {@code sync: delayed}, {@link DelayedLimiter} answers from this node's copy of the bucket at once and
+ * synchronises in the background, at the price of the overshoot {@link ClusterConfig.Sync#DELAYED} describes.
  *
  * <p>Bucket proxies (which hold the batching and delay state) are kept per key in a bounded Caffeine cache;
  * Redis keys expire once their bucket would be full again, so neither side grows without limit.
@@ -58,7 +55,6 @@ public final class RedisRateLimitStore implements RateLimitStore {
 
     @Override
     public Limiter limiter(GuardConfig.RateLimitPolicy policy) {
-        LocalRateLimitStore.LocalLimiter fallback = local.limiter(policy);
         ConfigurationBuilder cb = BucketConfiguration.builder();
         List<Bandwidth> bandwidths = LocalRateLimitStore.bandwidths(policy);
         bandwidths.forEach(cb::addLimit);
@@ -66,6 +62,18 @@ public final class RedisRateLimitStore implements RateLimitStore {
         // the policy's settings as a version: a reload that changes them replaces the buckets' configuration in Redis
         long version = Integer.toUnsignedLong(policy.limits().hashCode());
         String prefix = config.keyPrefix() + "rl:" + policy.name() + ":";
+        if (config.sync() == ClusterConfig.Sync.DELAYED) {
+            return new DelayedLimiter(node, config, policy, key -> {
+                AsyncProxyManager<String> buckets = node.buckets();
+                if (buckets == null) {
+                    throw new IllegalStateException("not connected to redis");
+                }
+                return buckets.builder()
+                        .withImplicitConfigurationReplacement(version, TokensInheritanceStrategy.PROPORTIONALLY)
+                        .build(prefix + redisKey(key), bucketConfig);
+            });
+        }
+        LocalRateLimitStore.LocalLimiter fallback = local.limiter(policy);
         Cache<String, AsyncBucketProxy> proxies = Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .maximumSize(policy.maxKeys())
@@ -89,7 +97,6 @@ public final class RedisRateLimitStore implements RateLimitStore {
                     return CompletableFuture.completedFuture(mine);
                 }
                 if (remote.isDone() && !remote.isCompletedExceptionally()) {
-                    // answered from the local copy (sync: delayed), or already back
                     return CompletableFuture.completedFuture(LocalRateLimitStore.probe(remote.join()));
                 }
                 return remote.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((p, e) -> {
@@ -113,15 +120,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
                                    long version) {
         RemoteAsyncBucketBuilder<String> b = buckets.builder()
                 .withImplicitConfigurationReplacement(version, TokensInheritanceStrategy.PROPORTIONALLY)
-                .withOptimization(optimization());
+                .withOptimization(Optimizations.batching());
         return b.build(key, bucketConfig);
-    }
-
-    private Optimization optimization() {
-        if (config.sync() == ClusterConfig.Sync.DELAYED) {
-            return Optimizations.delaying(new DelayParameters(config.syncTokens(), config.syncPeriod()));
-        }
-        return Optimizations.batching();
     }
 
     /** A key as Redis holds it: client-controlled values longer than 128 characters are hashed, so keys stay short. */

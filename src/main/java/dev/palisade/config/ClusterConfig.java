@@ -13,7 +13,8 @@ import java.util.Set;
  * @param enabled        false keeps the section in the file but runs the node alone
  * @param redis          {@code redis://[[user:]password@]host[:port][/db]}, {@code rediss://...} (TLS), or
  *                       {@code redis-sentinel://[password@]host[:port][,host[:port]...][/db]#master} (also
- *                       {@code rediss-sentinel://})
+ *                       {@code rediss-sentinel://}), or {@code redis-cluster://[password@]host:port[,host:port...]}
+ *                       naming Redis Cluster seed nodes (also {@code rediss-cluster://})
  * @param passwordEnv    an environment variable holding the password, used instead of one in the URI; or null
  * @param nodeId         this node's name in logs and ban messages; null means the host name
  * @param keyPrefix      put in front of every Redis key and channel, so fleets can share one Redis
@@ -30,7 +31,8 @@ public record ClusterConfig(boolean enabled, String redis, String passwordEnv, S
                             Sync sync, int syncTokens, Duration syncPeriod, Duration connectTimeout,
                             Duration commandTimeout, Duration fallbackAfter) {
 
-    private static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel");
+    private static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel",
+            "redis-cluster", "rediss-cluster");
 
     /** How rate-limit buckets are kept in step with Redis. */
     public enum Sync {
@@ -41,17 +43,19 @@ public record ClusterConfig(boolean enabled, String redis, String passwordEnv, S
          */
         EXACT,
         /**
-         * Bucket4j's delayed synchronisation: each node answers from its local copy of the bucket and
-         * synchronises after {@code sync_tokens} tokens or {@code sync_period}, whichever comes first. Most
-         * requests do not wait for Redis; the fleet may let through up to about
-         * {@code nodes x sync_tokens} more than the policy per synchronisation period.
+         * Each node answers from its copy of the bucket at once and sends the tokens it gave out to Redis in
+         * the background (after half of {@code sync_tokens} tokens or {@code sync_period}, whichever comes
+         * first), taking Redis's state back. A node never runs more than {@code sync_tokens} tokens ahead of
+         * Redis, so the fleet lets through at most {@code nodes x sync_tokens} more than the policy; a request
+         * waits for Redis only when its node is that far ahead.
          */
         DELAYED
     }
 
     public ClusterConfig {
         if (redis == null || redis.isBlank()) {
-            throw new IllegalArgumentException("redis: missing (expected: redis://host:port, rediss://... or redis-sentinel://...#master)");
+            throw new IllegalArgumentException("redis: missing (expected: redis://host:port, rediss://..., "
+                    + "redis-sentinel://...#master or redis-cluster://host:port,host:port)");
         }
         try {
             checkUri(redis);
@@ -112,7 +116,11 @@ public record ClusterConfig(boolean enabled, String redis, String passwordEnv, S
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!SCHEMES.contains(scheme)) {
             throw new IllegalArgumentException("scheme '" + scheme
-                    + "' (expected: redis, rediss, redis-sentinel or rediss-sentinel)");
+                    + "' (expected: redis, rediss, redis-sentinel, rediss-sentinel, redis-cluster or rediss-cluster)");
+        }
+        if (scheme.endsWith("cluster")) {
+            checkClusterSeeds(uri);
+            return;
         }
         if (scheme.endsWith("sentinel")) {
             if (uri.getRawAuthority() == null || uri.getFragment() == null || uri.getFragment().isEmpty()) {
@@ -130,6 +138,25 @@ public record ClusterConfig(boolean enabled, String redis, String passwordEnv, S
         String path = uri.getPath();
         if (path != null && !path.isEmpty() && !path.matches("/\\d{0,2}")) {
             throw new IllegalArgumentException("path '" + path + "' (expected: /N, a database number)");
+        }
+    }
+
+    /** Redis Cluster seed nodes: host:port each, database 0 only (a cluster has no other). */
+    private static void checkClusterSeeds(URI uri) {
+        String authority = uri.getRawAuthority();
+        String hosts = authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1);
+        if (hosts.isEmpty() || uri.getFragment() != null || uri.getQuery() != null
+                || uri.getPath() != null && !uri.getPath().isEmpty()) {
+            throw new IllegalArgumentException("a cluster URI names seed nodes only (expected: "
+                    + "redis-cluster://host:6379,host2:6379)");
+        }
+        for (String seed : hosts.split(",", -1)) {
+            int colon = seed.lastIndexOf(':');
+            String port = colon < 0 ? "" : seed.substring(colon + 1);
+            if (colon <= 0 || seed.endsWith("]") || !port.matches("\\d{1,5}") || Integer.parseInt(port) < 1
+                    || Integer.parseInt(port) > 65535) {
+                throw new IllegalArgumentException("cluster seed '" + seed + "' (expected: host:port, port 1..65535)");
+            }
         }
     }
 

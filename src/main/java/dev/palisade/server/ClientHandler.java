@@ -212,11 +212,19 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
             clientAutoRead(false);
             Exchange held = ex;
-            p.result().whenComplete((next, failure) -> ctx.executor().execute(() -> {
-                if (ex == held && !completed) {
-                    decide(gen.flow().resume(ex, next, failure), req, full, sendContinue, match);
+            p.result().whenComplete((next, failure) -> {
+                Runnable resume = () -> {
+                    if (ex == held && !completed) {
+                        decide(gen.flow().resume(ex, next, failure), req, full, sendContinue, match);
+                    }
+                };
+                // completed on this event loop (or before this line): no hop
+                if (ctx.executor().inEventLoop()) {
+                    resume.run();
+                } else {
+                    ctx.executor().execute(resume);
                 }
-            }));
+            });
             return;
         }
         BodyPrefix held = waiting;

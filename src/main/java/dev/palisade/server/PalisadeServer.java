@@ -371,6 +371,12 @@ public final class PalisadeServer implements AutoCloseable {
                 return false;
             }
         }
+
+        @Override
+        public int clear() {
+            Guard g = components.guard();
+            return g == null ? 0 : g.bans().clear();
+        }
     }
 
     /** Reloads from the config file (like SIGHUP) when a rule file changes; follows a reload that moved rules.dir. */

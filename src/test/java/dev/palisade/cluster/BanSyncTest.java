@@ -57,6 +57,12 @@ class BanSyncTest {
 
             sync.onMessage("ban\tother\t192.0.2.12\t" + Long.MAX_VALUE + "\tforever");
             assertTrue(bans.remaining(ip("192.0.2.12")).toDays() <= 365, "a peer's ban is capped");
+
+            sync.onMessage("clear\tme");
+            sync.onMessage("clear\tother\tsurplus");
+            assertEquals(2, bans.size(), "our own clear and a malformed one are ignored");
+            sync.onMessage("clear\tother");
+            assertEquals(0, bans.size(), "a peer's clear lifts every ban");
         }
     }
 
@@ -73,17 +79,29 @@ class BanSyncTest {
             public void unbanned(InetAddress key) {
                 heard.add("unban " + key.getHostAddress());
             }
+
+            @Override
+            public void cleared() {
+                heard.add("clear");
+            }
         });
         bans.ban(ip("198.51.100.1"), Duration.ofSeconds(30), "admin");
         bans.applyPeerBan(ip("198.51.100.2"), Duration.ofSeconds(30), "peer");
         bans.unban(ip("198.51.100.1"));
         bans.applyPeerUnban(ip("198.51.100.2"));
         assertEquals(List.of("ban 198.51.100.1 30", "unban 198.51.100.1"), heard);
+        bans.applyPeerBan(ip("198.51.100.2"), Duration.ofSeconds(30), "peer");
+        bans.applyPeerClear();
+        assertEquals(0, bans.size());
+        bans.ban(ip("198.51.100.4"), Duration.ofSeconds(30), "admin");
+        assertEquals(1, bans.clear(), "clear says how many it lifted");
+        assertEquals(List.of("ban 198.51.100.1 30", "unban 198.51.100.1", "ban 198.51.100.4 30", "clear"), heard);
+        heard.clear();
 
         BanList next = new BanList(GuardConfig.Bans.DEFAULTS, 64);
         next.takeOver(bans);
         next.ban(ip("198.51.100.3"), Duration.ofSeconds(5), "after a reload");
-        assertEquals("ban 198.51.100.3 5", heard.get(2), "a reloaded ban list keeps telling");
+        assertEquals("ban 198.51.100.3 5", heard.get(0), "a reloaded ban list keeps telling");
         assertNull(next.remaining(ip("198.51.100.2")));
     }
 }

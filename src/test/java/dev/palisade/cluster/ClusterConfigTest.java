@@ -87,6 +87,20 @@ class ClusterConfigTest {
         assertTrue(p.get(0).toString().contains("master name"), p.toString());
     }
 
+    @Test
+    void clusterUrisNameSeedNodes() throws Exception {
+        assertEquals("redis-cluster://:pw@r1:7000,r2:7001",
+                parse("cluster: {redis: 'redis-cluster://:pw@r1:7000,r2:7001'}").cluster().redis());
+        assertEquals(2, RedisLink.uris(parse("cluster: {redis: 'rediss-cluster://:pw@r1:7000,r2:7001'}").cluster(), null)
+                .stream().filter(u -> u.isSsl() && new String(u.getPassword()).equals("pw")).count(),
+                "every seed gets TLS and the password");
+        for (String bad : new String[] {"redis-cluster://r1:7000,r2", "redis-cluster://r1:7000/1",
+            "redis-cluster://r1:7000#x", "redis-cluster://r1:99999", "redis-cluster://r1:7000,,r2:7001"}) {
+            List<ConfigProblem> p = problems("cluster: {redis: '" + bad + "'}");
+            assertTrue(!p.isEmpty() && p.get(0).toString().contains("cluster.redis"), bad + ": " + p);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "redis: 'http://r:6379'                | cluster.redis | scheme 'http'",

@@ -7,17 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.lettuce.core.SetArgs;
+
+import dev.palisade.config.ClusterConfig;
 import dev.palisade.config.ConfigLoader;
+import dev.palisade.config.GuardConfig;
 import dev.palisade.config.PalisadeConfig;
+import dev.palisade.guard.flood.BanList;
 import dev.palisade.server.PalisadeServer;
 import dev.palisade.testing.TestOrigin;
 
@@ -27,6 +34,8 @@ import dev.palisade.testing.TestOrigin;
  */
 @Timeout(120)
 class ClusterTest {
+
+    static final String TOKEN = "cluster-test-token-0123456789";
 
     /** Two nodes: {@code shared} (100/min per X-Client header) and {@code tight} (1/min per address, bans). */
     static PalisadeConfig node(TestOrigin origin, String redis, String id, String sync) throws Exception {
@@ -38,7 +47,8 @@ class ClusterTest {
                   app:
                     servers: [127.0.0.1:%d]
                 admin:
-                  enabled: false
+                  bind: 127.0.0.1:0
+                  token: %s
                 log:
                   access: off
                   security: off
@@ -61,7 +71,7 @@ class ClusterTest {
                   sync: %s
                   command_timeout: 1s
                   fallback_after: 500ms
-                """.formatted(origin.port(), redis, id, sync), "test.yaml", null, Path.of("."));
+                """.formatted(origin.port(), TOKEN, redis, id, sync), "test.yaml", null, Path.of("."));
     }
 
     @Test
@@ -156,7 +166,36 @@ class ClusterTest {
             // a third node started now loads the ban from Redis
             try (PalisadeServer c = PalisadeServer.start(node(origin, redis.uri(), "c", "exact"))) {
                 assertTrue(eventually(() -> refused(c, "127.0.0.2")), "a starting node loads the current bans");
+
+                // clearing every ban on one node clears them on all, and in Redis
+                assertEquals(200, clearBans(c));
+                assertTrue(eventually(() -> !refused(a, "127.0.0.2") && !refused(b, "127.0.0.2")),
+                        "cleared on the other nodes");
             }
+            try (PalisadeServer d = PalisadeServer.start(node(origin, redis.uri(), "d", "exact"))) {
+                assertTrue(eventually(() -> d.cluster().sharing()));
+                Thread.sleep(300);
+                assertFalse(refused(d, "127.0.0.2"), "a node started after the clear loads no ban");
+            }
+        }
+    }
+
+    @Test
+    void aBanMissedOnTheChannelIsReadFromRedisWithinTheReloadPeriod() throws Exception {
+        try (TestRedis redis = new TestRedis(); ClusterNode n = ClusterNode.create(ClusterConfig.of(redis.uri(), "n"))) {
+            n.start();
+            assertTrue(eventually(n::sharing));
+            BanList list = new BanList(GuardConfig.Bans.DEFAULTS, 64);
+            n.shareBans(() -> list);
+            // a ban key written with no message on the channel, as if the message had been missed
+            n.commands().set("palisade:ban:192.0.2.77", "other\tmissed".getBytes(StandardCharsets.UTF_8),
+                    SetArgs.Builder.px(60_000)).get(5, TimeUnit.SECONDS);
+            InetAddress ip = InetAddress.getByName("192.0.2.77");
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(ClusterNode.RELOAD_BANS_SECONDS + 5);
+            while (!list.isBanned(ip) && System.nanoTime() < end) {
+                Thread.sleep(100);
+            }
+            assertTrue(list.isBanned(ip), "read from redis by the periodic reload");
         }
     }
 
@@ -203,6 +242,30 @@ class ClusterTest {
             long refilledAgain = refilled(again);
             assertTrue(shared >= 100 && shared <= 100 + refilledAgain, "one allowance for the fleet again: " + shared);
         }
+    }
+
+    /**
+     * Gives nodes {@code a} and {@code b} a ban list each, shared, bans {@code address} on a and checks that the
+     * ban reaches b; returns the two lists.
+     */
+    static BanList[] banTravels(ClusterNode a, ClusterNode b, String address) throws Exception {
+        BanList onA = new BanList(GuardConfig.Bans.DEFAULTS, 64);
+        BanList onB = new BanList(GuardConfig.Bans.DEFAULTS, 64);
+        a.shareBans(() -> onA);
+        b.shareBans(() -> onB);
+        InetAddress ip = InetAddress.getByName(address);
+        onA.ban(ip, java.time.Duration.ofMinutes(5), "test");
+        assertTrue(eventually(() -> onB.isBanned(ip)), "the ban reaches node b");
+        return new BanList[] {onA, onB};
+    }
+
+    /** DELETE /admin/bans on {@code node}'s admin listener: the status. */
+    static int clearBans(PalisadeServer node) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + node.admin().port() + "/admin/bans"))
+                .header("Authorization", "Bearer " + TOKEN).DELETE().timeout(java.time.Duration.ofSeconds(10)).build();
+        return client.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     /** Tokens a 100/min bucket refilled since {@code start} (greedy refill: one every 600 ms), rounded up. */

@@ -19,6 +19,7 @@ final class TestRedis implements AutoCloseable {
 
     private final int port;
     private final String password;
+    private final Integer masterPort;
     private RedisServer server;
 
     TestRedis() {
@@ -26,9 +27,19 @@ final class TestRedis implements AutoCloseable {
     }
 
     TestRedis(String password) {
+        this(password, null);
+    }
+
+    private TestRedis(String password, Integer masterPort) {
         this.port = FreePort.loopback();
         this.password = password;
+        this.masterPort = masterPort;
         start();
+    }
+
+    /** A replica of the Redis on {@code masterPort}. */
+    static TestRedis replicaOf(int masterPort) {
+        return new TestRedis(null, masterPort);
     }
 
     int port() {
@@ -51,6 +62,9 @@ final class TestRedis implements AutoCloseable {
                     .setting("dir " + dir.toAbsolutePath());
             if (password != null) {
                 b.setting("requirepass " + password);
+            }
+            if (masterPort != null) {
+                b.slaveOf("127.0.0.1", masterPort);
             }
             server = b.build();
             server.start();

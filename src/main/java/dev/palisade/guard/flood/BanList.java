@@ -66,6 +66,10 @@ public final class BanList {
 
         default void unbanned(InetAddress key) {
         }
+
+        /** Every ban was lifted here ({@link #clear}). */
+        default void cleared() {
+        }
     }
 
     private record Entry(String reason, int strike, long durationNanos, long untilNanos) {}
@@ -272,8 +276,22 @@ public final class BanList {
         return was;
     }
 
-    /** Lifts every ban and forgets every strike. */
-    public void clear() {
+    /** Lifts every ban and forgets every strike; returns how many bans were in force. */
+    public int clear() {
+        int lifted = (int) Math.min(Integer.MAX_VALUE, size());
+        forgetAll();
+        for (Listener l : listeners) {
+            l.cleared();
+        }
+        return lifted;
+    }
+
+    /** Lifts every ban and forgets every strike because another node cleared its bans; not told to the listener. */
+    public void applyPeerClear() {
+        forgetAll();
+    }
+
+    private void forgetAll() {
         bans.invalidateAll();
         strikes.invalidateAll();
         violations.invalidateAll();

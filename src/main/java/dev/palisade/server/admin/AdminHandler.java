@@ -58,7 +58,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             "/healthz", "GET, HEAD",
             "/readyz", "GET, HEAD",
             "/admin/reload", "POST",
-            "/admin/bans", "GET",
+            "/admin/bans", "GET, DELETE",
             "/admin/rules", "GET");
 
     private final Supplier<AdminConfig> config;
@@ -138,7 +138,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 reload(ctx, req);
                 return;
             case "/admin/bans":
-                bans(ctx, req);
+                if (method.equals(HttpMethod.DELETE)) {
+                    int lifted = hooks.bans().clear();
+                    log.info("admin: all bans lifted ({})", lifted);
+                    send(ctx, req, HttpResponseStatus.OK, JSON, new JsonLine().field("cleared", lifted).toString(), false);
+                } else {
+                    bans(ctx, req);
+                }
                 return;
             case "/admin/rules":
                 rules(ctx, req);

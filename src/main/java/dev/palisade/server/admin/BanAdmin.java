@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the admin API needs from the ban list: GET /admin/bans and DELETE /admin/bans/{address}. The
+ * What the admin API needs from the ban list: GET /admin/bans, DELETE /admin/bans (all) and
+ * DELETE /admin/bans/{address}. The
  * guard's ban list provides it (wired in the server).
  */
 public interface BanAdmin {
@@ -23,6 +24,11 @@ public interface BanAdmin {
         public boolean remove(String address) {
             return false;
         }
+
+        @Override
+        public int clear() {
+            return 0;
+        }
     };
 
     /** The bans in force. */
@@ -33,4 +39,7 @@ public interface BanAdmin {
      * DNS lookup happens); returns whether there was one.
      */
     boolean remove(String address);
+
+    /** Lifts every ban (and, in distributed mode, on every node); returns how many were in force here. */
+    int clear();
 }

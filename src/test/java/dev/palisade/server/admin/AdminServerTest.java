@@ -217,6 +217,11 @@ class AdminServerTest {
         assertEquals(false, MiniJson.object(del.body()).get("removed"));
         assertEquals(400, call(admin, "DELETE", "/admin/bans/example.com", TOKEN).statusCode(), "names are not looked up");
         assertEquals(404, call(admin, "DELETE", "/admin/bans/%5B2001:db8::1%5D", TOKEN).statusCode());
+        assertEquals(401, call(admin, "DELETE", "/admin/bans", null).statusCode(), "clearing needs the token");
+        assertEquals(405, call(admin, "POST", "/admin/bans", TOKEN).statusCode());
+        HttpResponse<String> cleared = call(admin, "DELETE", "/admin/bans", TOKEN);
+        assertEquals(200, cleared.statusCode());
+        assertEquals(0.0, MiniJson.object(cleared.body()).get("cleared"));
         HttpResponse<String> rules = call(admin, "GET", "/admin/rules", TOKEN);
         assertEquals(200, rules.statusCode());
         assertTrue(MiniJson.object(rules.body()).get("rules") instanceof List);
