@@ -4,7 +4,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -45,6 +48,8 @@ final class BanSync implements BanList.Listener {
     private final String keyPrefix;
     private final String channel;
     private final Supplier<BanList> bans;
+    /** Clears heard from other nodes; a load of the ban keys that began before the latest one is dropped. */
+    private final AtomicLong clears = new AtomicLong();
 
     BanSync(ClusterNode node, String keyPrefix, Supplier<BanList> bans) {
         this.node = node;
@@ -108,19 +113,21 @@ final class BanSync implements BanList.Listener {
         if (redis == null) {
             return;
         }
-        redis.publish(channel, bytes("clear\t" + node.nodeId())).exceptionally(this::failed);
-        deleteAll(redis, ScanCursor.INITIAL);
+        // keys first, then the message: a node that reloads on the message must not find the old keys
+        deleteAll(redis, ScanCursor.INITIAL, () -> redis.publish(channel, bytes("clear\t" + node.nodeId()))
+                .exceptionally(this::failed));
     }
 
-    private void deleteAll(RedisClusterAsyncCommands<String, byte[]> redis, ScanCursor cursor) {
-        redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix + "*").limit(500)).thenAccept((KeyScanCursor<String> c) -> {
-            if (!c.getKeys().isEmpty()) {
-                redis.del(c.getKeys().toArray(String[]::new)).exceptionally(this::failed);
-            }
-            if (!c.isFinished()) {
-                deleteAll(redis, c);
-            }
-        }).exceptionally(this::failed);
+    private void deleteAll(RedisClusterAsyncCommands<String, byte[]> redis, ScanCursor cursor, Runnable then) {
+        redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix + "*").limit(500)).thenCompose((KeyScanCursor<String> c) ->
+                (c.getKeys().isEmpty() ? CompletableFuture.<Long>completedFuture(0L)
+                        : (CompletionStage<Long>) redis.del(c.getKeys().toArray(String[]::new))).thenAccept(deleted -> {
+                            if (c.isFinished()) {
+                                then.run();
+                            } else {
+                                deleteAll(redis, c, then);
+                            }
+                        })).exceptionally(this::failed);
     }
 
     /** A message on the ban channel (on a Redis client thread). */
@@ -130,6 +137,7 @@ final class BanSync implements BanList.Listener {
             return;
         }
         if (f[0].equals("clear") && f.length == 2) {
+            clears.incrementAndGet();
             bans.get().applyPeerClear();
             return;
         }
@@ -161,31 +169,33 @@ final class BanSync implements BanList.Listener {
     void loadAll(boolean logIt) {
         RedisClusterAsyncCommands<String, byte[]> redis = commands();
         if (redis != null) {
-            scan(redis, ScanCursor.INITIAL, 0, logIt);
+            scan(redis, ScanCursor.INITIAL, 0, logIt, clears.get());
         }
     }
 
-    private void scan(RedisClusterAsyncCommands<String, byte[]> redis, ScanCursor cursor, int loaded, boolean logIt) {
+    /** {@code clearsSeen}: clears heard of when the load began; a ban read before a later clear is not applied. */
+    private void scan(RedisClusterAsyncCommands<String, byte[]> redis, ScanCursor cursor, int loaded, boolean logIt,
+                      long clearsSeen) {
         redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix + "*").limit(500)).thenAccept((KeyScanCursor<String> c) -> {
             for (String k : c.getKeys()) {
-                load(redis, k);
+                load(redis, k, clearsSeen);
             }
             int total = loaded + c.getKeys().size();
             if (!c.isFinished() && total < MAX_LOADED) {
-                scan(redis, c, total, logIt);
+                scan(redis, c, total, logIt, clearsSeen);
             } else if (total > 0 && logIt) {
                 log.info("cluster node {}: {} ban(s) loaded from redis", node.nodeId(), total);
             }
         }).exceptionally(this::failed);
     }
 
-    private void load(RedisClusterAsyncCommands<String, byte[]> redis, String key) {
+    private void load(RedisClusterAsyncCommands<String, byte[]> redis, String key, long clearsSeen) {
         InetAddress address = literal(key.substring(keyPrefix.length()));
         if (address == null) {
             return;
         }
         redis.pttl(key).thenCombine(redis.get(key), (ttl, value) -> {
-            if (ttl != null && ttl > 0 && value != null) {
+            if (ttl != null && ttl > 0 && value != null && clears.get() == clearsSeen) {
                 String[] f = new String(value, StandardCharsets.UTF_8).split("\t", 2);
                 String reason = f.length == 2 ? clean(f[1]) + " (node " + clean(f[0]) + ")" : "shared ban";
                 bans.get().applyPeerBan(address, Duration.ofMillis(Math.min(ttl, MAX_BAN_MILLIS)), reason);
