@@ -16,18 +16,13 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 
-BUILD=1
-JAR="$REPO_DIR/target/palisade.jar"
-KEEP_TMP=0
-PALISADE_JAVA_OPTS=${PALISADE_JAVA_OPTS:-"-Xms256m -Xmx256m"}
-PALISADE_ARGS=${PALISADE_ARGS:-}
 ONLY="payloads,sqlmap,wapiti"
 TOOL_TIME=240
-# sqlmap tamper scripts that rewrite payloads to slip past WAFs: comments for spaces, random case,
-# BETWEEN for comparisons; then Unicode percent-escapes, MySQL versioned comments and plus for spaces
 # The tools run with a browser's User-Agent: their own (sqlmap/1.7, wapiti) is refused by the scanner
 # rule at once, which would hide what the injection rules do. The scanner rule is measured by the corpus.
 BROWSER_UA="Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+# sqlmap tamper scripts that rewrite payloads to slip past WAFs: comments for spaces, random case,
+# BETWEEN for comparisons; then Unicode percent-escapes, MySQL versioned comments and plus for spaces
 TAMPER1=space2comment,randomcase,between
 TAMPER2=charunicodeencode,versionedmorekeywords,space2plus
 LOG_TAG=attacks
@@ -47,14 +42,13 @@ EOF
 
 # shellcheck source=bench/lib.sh
 source "$BENCH_DIR/lib.sh"
+bench_defaults "-Xms256m -Xmx256m"
 
 while (($#)); do
     case "$1" in
         --only) ONLY=${2:-}; shift 2 ;;
         --tool-time) TOOL_TIME=${2:-}; shift 2 ;;
-        --no-build) BUILD=0; shift ;;
-        --jar) JAR=${2:-}; shift 2 ;;
-        --keep-tmp) KEEP_TMP=1; shift ;;
+        --no-build|--jar|--keep-tmp) common_option "$@"; shift "$SHIFT_BY" ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;
     esac

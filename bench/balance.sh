@@ -15,11 +15,6 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 
-BUILD=1
-JAR="$REPO_DIR/target/palisade.jar"
-KEEP_TMP=0
-PALISADE_JAVA_OPTS=${PALISADE_JAVA_OPTS:-"-Xms256m -Xmx256m"}
-PALISADE_ARGS=${PALISADE_ARGS:-}
 DURATION=10
 CONNECTIONS=16
 SLOW_MS=20
@@ -48,6 +43,7 @@ EOF
 
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
+bench_defaults "-Xms256m -Xmx256m"
 
 while (($#)); do
     case "$1" in
@@ -58,9 +54,7 @@ while (($#)); do
         --policies) POLICIES=${2:-}; shift 2 ;;
         --only) ONLY=${2:-}; shift 2 ;;
         --no-nginx) NGINX_REF=0; shift ;;
-        --no-build) BUILD=0; shift ;;
-        --jar) JAR=${2:-}; shift 2 ;;
-        --keep-tmp) KEEP_TMP=1; shift ;;
+        --no-build|--jar|--keep-tmp) common_option "$@"; shift "$SHIFT_BY" ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;
     esac

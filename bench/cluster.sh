@@ -15,11 +15,6 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 
-BUILD=1
-JAR="$REPO_DIR/target/palisade.jar"
-KEEP_TMP=0
-PALISADE_JAVA_OPTS=${PALISADE_JAVA_OPTS:-"-Xms512m -Xmx512m"}
-PALISADE_ARGS=${PALISADE_ARGS:-}
 DURATION=8
 WARMUP=8
 ROUNDS=3
@@ -46,6 +41,7 @@ EOF
 
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
+bench_defaults "-Xms512m -Xmx512m"
 
 while (($#)); do
     case "$1" in
@@ -55,9 +51,7 @@ while (($#)); do
         --connections) CONNECTIONS=${2:-}; shift 2 ;;
         --threads) THREADS=${2:-}; shift 2 ;;
         --keys) KEYS=${2:-}; shift 2 ;;
-        --no-build) BUILD=0; shift ;;
-        --jar) JAR=${2:-}; shift 2 ;;
-        --keep-tmp) KEEP_TMP=1; shift ;;
+        --no-build|--jar|--keep-tmp) common_option "$@"; shift "$SHIFT_BY" ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;
     esac

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared by bench/run.sh and bench/flood.sh: tools, process bookkeeping, ports, HTTP probes, and
 # starting the origin, nginx, HAProxy and Palisade on 127.0.0.1. Sourced, never run.
-# The caller sets REPO_DIR, BUILD, JAR, KEEP_TMP, PALISADE_JAVA_OPTS and PALISADE_ARGS first.
+# The caller sets REPO_DIR first and calls bench_defaults (BUILD, JAR, KEEP_TMP, PALISADE_JAVA_OPTS, PALISADE_ARGS).
 # With BENCH_TLS_DIR set (bench/tls.sh), the proxies terminate TLS with the certificate there, see make_tls_certificate.
 
 SMALL_PATH=/small.txt
@@ -11,6 +11,27 @@ LARGE_SIZE=1048576
 
 log() { printf '[%s] %s\n' "${LOG_TAG:-bench}" "$*" >&2; }
 die() { printf '[%s] error: %s\n' "${LOG_TAG:-bench}" "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# What every script shares: Palisade's jar and build, its JVM options, the temporary directory.
+
+bench_defaults() { # default JVM options for Palisade (PALISADE_JAVA_OPTS from the environment wins)
+    BUILD=1
+    JAR="$REPO_DIR/target/palisade.jar"
+    KEEP_TMP=0
+    PALISADE_JAVA_OPTS=${PALISADE_JAVA_OPTS:-$1}
+    PALISADE_ARGS=${PALISADE_ARGS:-}
+}
+
+# The options every script takes: --no-build, --jar PATH, --keep-tmp. Sets SHIFT_BY to the words used.
+common_option() {
+    case "$1" in
+        --no-build) BUILD=0; SHIFT_BY=1 ;;
+        --jar) [[ -n ${2:-} ]] || die "--jar needs a path"; JAR=$2; SHIFT_BY=2 ;;
+        --keep-tmp) KEEP_TMP=1; SHIFT_BY=1 ;;
+        *) return 1 ;;
+    esac
+}
 
 # ---------------------------------------------------------------------------------------------
 # Process bookkeeping: everything started here is stopped by PID on exit.

@@ -23,18 +23,12 @@ CONNECTIONS=50
 THREADS=1
 REPEAT=1
 JIT_WARMUP=10
-BUILD=1
 ONLY="keepalive,close,large"
 ORIGINS=1
 TARGETS="origin,palisade,palisade-norules,nginx,haproxy"
-JAR="$REPO_DIR/target/palisade.jar"
-KEEP_TMP=0
 OUT_DIR="$BENCH_DIR/out"
 JFR=0
 STAMP=$(date -u +%Y-%m-%d-%H%M%S)
-# Extra JVM options and extra `run` arguments for Palisade, from the environment.
-PALISADE_JAVA_OPTS=${PALISADE_JAVA_OPTS:-"-Xms512m -Xmx512m"}
-PALISADE_ARGS=${PALISADE_ARGS:-}
 
 usage() {
     cat <<EOF
@@ -62,6 +56,8 @@ EOF
 
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
+# Extra JVM options and extra `run` arguments for Palisade come from the environment.
+bench_defaults "-Xms512m -Xmx512m"
 
 positive_int() { # name value -> value without a trailing "s"
     local v=${2%s}
@@ -89,9 +85,7 @@ while (($#)); do
         --only) ONLY=${2:-}; shift 2 ;;
         --origins) ORIGINS=${2:-}; [[ $ORIGINS == 1 || $ORIGINS == 2 ]] || die "--origins must be 1 or 2"; shift 2 ;;
         --targets) TARGETS=${2:-}; shift 2 ;;
-        --no-build) BUILD=0; shift ;;
-        --jar) JAR=${2:-}; shift 2 ;;
-        --keep-tmp) KEEP_TMP=1; shift ;;
+        --no-build|--jar|--keep-tmp) common_option "$@"; shift "$SHIFT_BY" ;;
         --jfr) JFR=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;

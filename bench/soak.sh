@@ -16,11 +16,7 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 
-BUILD=1
-JAR="$REPO_DIR/target/palisade.jar"
-KEEP_TMP=0
 MINUTES=10
-PALISADE_JAVA_OPTS=${PALISADE_JAVA_OPTS:-"-Xms256m -Xmx256m"}
 LOG_TAG=soak
 
 usage() {
@@ -37,13 +33,12 @@ EOF
 
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
+bench_defaults "-Xms256m -Xmx256m"
 
 while (($#)); do
     case "$1" in
         --minutes) MINUTES=${2:-}; shift 2 ;;
-        --no-build) BUILD=0; shift ;;
-        --jar) JAR=${2:-}; shift 2 ;;
-        --keep-tmp) KEEP_TMP=1; shift ;;
+        --no-build|--jar|--keep-tmp) common_option "$@"; shift "$SHIFT_BY" ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;
     esac
