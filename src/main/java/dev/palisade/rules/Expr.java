@@ -22,14 +22,14 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
             if (op.requiredPhrases() != null && ev.phraseAbsent(this)) {
                 return null;
             }
-            List<Value> values = target.values(ev);
+            Values values = target.values(ev);
             for (int i = 0; i < values.size(); i++) {
-                Value v = values.get(i);
-                if (ev.excluded(rule, v.name())) {
+                if (ev.excluding() && ev.excluded(rule, values.name(i))) {
                     continue;
                 }
-                if (op.presence() || op.test(v.text())) {
-                    return new Match(v.name(), v.text());
+                String v = values.text(i);
+                if (op.presence() || op.test(v)) {
+                    return new Match(values.name(i), v);
                 }
             }
             return null;

@@ -217,9 +217,9 @@ final class PhraseIndex {
 
     /** Scans the values of phrase target {@code t} once, setting in {@code found} every condition whose phrase occurs. */
     void scan(int t, Evaluation ev, BitSet found) {
-        List<Value> values = phraseTargets[t].values(ev);
+        Values values = phraseTargets[t].values(ev);
         for (int i = 0; i < values.size(); i++) {
-            automata[t].labelsIn(values.get(i).text(), found);
+            automata[t].labelsIn(values.text(i), found);
         }
     }
 
@@ -248,10 +248,10 @@ final class PhraseIndex {
             this.rules = (BitSet) ungated.clone();
             int base = phraseTargetOf.length;
             for (int t = 0; t < literalTargets.length; t++) {
-                List<Value> values = literalTargets[t].values(ev);
+                Values values = literalTargets[t].values(ev);
                 Map<String, int[]> m = literals.get(t);
                 for (int i = 0; i < values.size(); i++) {
-                    int[] ids = m.get(values.get(i).text());
+                    int[] ids = m.get(values.text(i));
                     if (ids != null) {
                         for (int id : ids) {
                             add(base + id);
