@@ -2,7 +2,6 @@ package dev.palisade.rules;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +30,9 @@ public final class Evaluation {
     /** How many results of one transform are remembered per request (see {@link #transformed}). */
     private static final int MEMO = 8;
 
+    /** How many distinct strings' phrase labels are remembered per request. */
+    private static final int WALKED = 48;
+
     private final Values[] cache;
     /** Per transform id: recent inputs and their results, so chains reaching the same string share one result. */
     private final String[][] memoIn = new String[Transforms.count()][];
@@ -40,8 +42,13 @@ public final class Evaluation {
     private final long bodyLimit;
     private final List<RulesConfig.Exclusion> exclusions;
     private final PhraseIndex index;
-    private final BitSet phrasesFound = new BitSet();
+    /** Phrase condition ids found so far, as bits (complete for the targets scanned). */
+    private final long[] phrasesFound;
     private final boolean[] phrasesScanned;
+    /** Strings walked by the phrase automaton this request, and their labels ({@link PhraseIndex#words} words each). */
+    private String[] walked;
+    private long[] walkedLabels;
+    private int walkedCount;
 
     private Values args;
     private Values argNames;
@@ -59,6 +66,7 @@ public final class Evaluation {
         this.cache = new Values[Math.max(1, set.slots())];
         this.index = set.index();
         this.phrasesScanned = new boolean[index.phraseTargets()];
+        this.phrasesFound = new long[index.words()];
         this.bodyLimit = bodyLimit;
         this.exclusions = configured.isEmpty() ? List.of() : matching(ex.request(), configured);
     }
@@ -117,17 +125,24 @@ public final class Evaluation {
         return r;
     }
 
+    /** The phrase condition id of {@code c}, or -1 when the rule set did not index it. */
+    int phraseId(Expr.Cond c) {
+        return index.phraseId(c);
+    }
+
     /**
-     * Whether phrase condition {@code c} is known to be false: none of its phrases occurs in any value of
-     * its target. The first call for a target scans it once for every phrase condition on it.
+     * Whether phrase condition {@code id} is known to be false: none of its phrases occurs in any value of its
+     * target. The first call for a target scans it once for every phrase condition on it.
      */
-    boolean phraseAbsent(Expr.Cond c) {
-        int id = index.phraseId(c);
-        if (id < 0) {
-            return false;
-        }
+    boolean phraseAbsent(int id) {
         scanPhrases(index.targetOf(id));
-        return !phrasesFound.get(id);
+        return !phraseFound(id);
+    }
+
+    /** Whether a phrase of condition {@code id} occurs in {@code s}. */
+    boolean phraseIn(String s, int id) {
+        int at = labelsOf(s);
+        return (walkedLabels[at + (id >> 6)] & 1L << id) != 0;
     }
 
     /** Scans phrase target {@code t} unless this request already did. */
@@ -138,9 +153,39 @@ public final class Evaluation {
         }
     }
 
-    /** The phrase conditions found so far (complete for the targets scanned). */
-    BitSet phrasesFound() {
-        return phrasesFound;
+    /** Whether a phrase of condition {@code id} was found (in a target scanned so far). */
+    boolean phraseFound(int id) {
+        return (phrasesFound[id >> 6] & 1L << id) != 0;
+    }
+
+    /** The array {@link #labelsOf} answers into. */
+    long[] phraseLabels() {
+        return walkedLabels;
+    }
+
+    /**
+     * Where in {@link #phraseLabels} the labels of the phrases in {@code s} start: walked once per request for
+     * the first {@value #WALKED} distinct strings (found by identity, as the same header or argument string is a
+     * value of many targets), walked again each time beyond them.
+     */
+    int labelsOf(String s) {
+        int w = index.words();
+        if (walked == null) {
+            walked = new String[WALKED];
+            walkedLabels = new long[(WALKED + 1) * w];
+        }
+        for (int i = 0; i < walkedCount; i++) {
+            if (walked[i] == s) {
+                return i * w;
+            }
+        }
+        int at = walkedCount < WALKED ? walkedCount * w : WALKED * w;
+        java.util.Arrays.fill(walkedLabels, at, at + w, 0L);
+        index.labelsIn(s, walkedLabels, at);
+        if (walkedCount < WALKED) {
+            walked[walkedCount++] = s;
+        }
+        return at;
     }
 
     /** Whether an exclusion turns rule {@code rule} off for this request. */

@@ -60,6 +60,54 @@ class ValuesEquivalenceTest {
         assertEquals(true, compared > 50_000, "compared " + compared);
     }
 
+    /**
+     * The one phrase walk per distinct string (every phrase of every target in one automaton, labels masked per
+     * target) answers each phrase condition exactly as a substring search over that condition's own values does.
+     */
+    @Test
+    void sharedPhraseWalkEqualsASubstringSearchPerCondition() throws Exception {
+        RuleSet set = RuleLoader.load(CFG);
+        List<Expr.Cond> conds = new ArrayList<>();
+        for (Rule r : set.rules()) {
+            conds(r.when(), conds);
+        }
+        List<String> requests = requests();
+        int checked = 0;
+        for (int k = 1; k < requests.size(); k += 3) {
+            String request = requests.get(k);
+            Exchange ex = TestRequest.parse(request).exchange();
+            Evaluation ev = set.evaluation(ex, CFG);
+            Evaluation plainEv = set.evaluation(TestRequest.parse(request).exchange(), CFG);
+            for (Expr.Cond c : conds) {
+                int id = ev.phraseId(c);
+                if (id < 0) {
+                    continue;
+                }
+                boolean anywhere = false;
+                for (NameText v : plain(c.target(), ex, plainEv)) {
+                    boolean occurs = c.op().requiredPhrases().stream().anyMatch(v.text()::contains);
+                    anywhere |= occurs;
+                    assertEquals(occurs, ev.phraseIn(v.text(), id), c.opText() + " in " + v);
+                }
+                assertEquals(!anywhere, ev.phraseAbsent(id), c.target() + " " + c.opText() + " on " + request);
+                checked++;
+            }
+        }
+        assertEquals(true, checked > 50_000, "checked " + checked);
+    }
+
+    private static void conds(Expr e, List<Expr.Cond> into) {
+        if (e instanceof Expr.Cond c) {
+            into.add(c);
+        } else if (e instanceof Expr.And a) {
+            a.parts().forEach(p -> conds(p, into));
+        } else if (e instanceof Expr.Or o) {
+            o.parts().forEach(p -> conds(p, into));
+        } else if (e instanceof Expr.Not n) {
+            conds(n.inner(), into);
+        }
+    }
+
     private static void collect(Target t, Map<String, Target> into) {
         into.putIfAbsent(t.key(), t);
         if (t.inner() != null) {
