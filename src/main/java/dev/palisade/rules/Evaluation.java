@@ -31,7 +31,7 @@ public final class Evaluation {
     private static final int MEMO = 8;
 
     /** How many distinct strings' phrase labels are remembered per request. */
-    private static final int WALKED = 48;
+    private static final int WALKED = 1024;
 
     private final Values[] cache;
     /** Per transform id: recent inputs and their results, so chains reaching the same string share one result. */
@@ -45,8 +45,12 @@ public final class Evaluation {
     /** Phrase condition ids found so far, as bits (complete for the targets scanned). */
     private final long[] phrasesFound;
     private final boolean[] phrasesScanned;
-    /** Strings walked by the phrase automaton this request, and their labels ({@link PhraseIndex#words} words each). */
+    /**
+     * Strings walked by the phrase automaton this request (a hash table), where each one's labels start in
+     * {@link #walkedLabels} ({@link PhraseIndex#words} words each, the last ones a scratch entry), and how many.
+     */
     private String[] walked;
+    private int[] walkedAt;
     private long[] walkedLabels;
     private int walkedCount;
 
@@ -164,28 +168,70 @@ public final class Evaluation {
     }
 
     /**
-     * Where in {@link #phraseLabels} the labels of the phrases in {@code s} start: walked once per request for
-     * the first {@value #WALKED} distinct strings (found by identity, as the same header or argument string is a
-     * value of many targets), walked again each time beyond them.
+     * Where in {@link #phraseLabels} the labels of the phrases in {@code s} start. Each distinct string is walked
+     * once per request (the same header or argument string is a value of many targets), for up to
+     * {@value #WALKED} strings; beyond them a string is walked each time it is asked for. Strings are found in an
+     * open-addressing table by their (cached) hash and compared by identity, then by content, since equal
+     * strings hold the same phrases.
      */
     int labelsOf(String s) {
         int w = index.words();
         if (walked == null) {
-            walked = new String[WALKED];
-            walkedLabels = new long[(WALKED + 1) * w];
+            // room for the 20 to 30 distinct strings of an ordinary request before growing
+            walked = new String[32];
+            walkedAt = new int[32];
+            walkedLabels = new long[25 * w];
         }
-        for (int i = 0; i < walkedCount; i++) {
-            if (walked[i] == s) {
-                return i * w;
+        int mask = walked.length - 1;
+        int i = slotOf(s, mask);
+        for (String k = walked[i]; k != null; i = (i + 1) & mask, k = walked[i]) {
+            if (k == s || k.hashCode() == s.hashCode() && k.equals(s)) {
+                return walkedAt[i];
             }
         }
-        int at = walkedCount < WALKED ? walkedCount * w : WALKED * w;
+        if (walkedCount >= WALKED) {
+            int scratch = walkedLabels.length - w;
+            java.util.Arrays.fill(walkedLabels, scratch, scratch + w, 0L);
+            index.labelsIn(s, walkedLabels, scratch);
+            return scratch;
+        }
+        int at = walkedCount * w;
+        if (at + 2 * w > walkedLabels.length) {
+            // the last w words are the scratch entry; entries fill the array from the start
+            walkedLabels = java.util.Arrays.copyOf(walkedLabels, walkedLabels.length * 2);
+        }
         java.util.Arrays.fill(walkedLabels, at, at + w, 0L);
         index.labelsIn(s, walkedLabels, at);
-        if (walkedCount < WALKED) {
-            walked[walkedCount++] = s;
+        walked[i] = s;
+        walkedAt[i] = at;
+        if (++walkedCount * 4 > walked.length * 3) {
+            rehashWalked();
         }
         return at;
+    }
+
+    /** The first slot of {@code s} in a table of {@code mask + 1} slots: similar strings hash to near numbers, spread. */
+    private static int slotOf(String s, int mask) {
+        int h = s.hashCode() * 0x9E3779B9;
+        return (h ^ h >>> 15) & mask;
+    }
+
+    private void rehashWalked() {
+        String[] keys = walked;
+        int[] at = walkedAt;
+        walked = new String[keys.length * 2];
+        walkedAt = new int[keys.length * 2];
+        int mask = walked.length - 1;
+        for (int k = 0; k < keys.length; k++) {
+            if (keys[k] != null) {
+                int i = slotOf(keys[k], mask);
+                while (walked[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                walked[i] = keys[k];
+                walkedAt[i] = at[k];
+            }
+        }
     }
 
     /** Whether an exclusion turns rule {@code rule} off for this request. */
