@@ -2,8 +2,6 @@ package dev.palisade.rules;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +10,7 @@ import dev.palisade.config.RulesConfig;
 import dev.palisade.pipeline.Exchange;
 import dev.palisade.pipeline.Headers;
 import dev.palisade.pipeline.RequestHead;
+import dev.palisade.rules.transform.Transform;
 import dev.palisade.rules.transform.Transforms;
 
 /**
@@ -25,27 +24,53 @@ public final class Evaluation {
     static final int MAX_VALUES = 2048;
 
     private final Exchange ex;
-    private final List<Value>[] cache;
+    private static final String ARGS_PREFIX = "args:";
+    private static final String COOKIES_PREFIX = "cookies:";
+
+    /** How many results of one transform are remembered per request (see {@link #transformed}). */
+    private static final int MEMO = 8;
+
+    /** How many distinct strings' phrase labels are remembered per request. */
+    private static final int WALKED = 1024;
+
+    private final Values[] cache;
+    /** Per transform id: recent inputs and their results, so chains reaching the same string share one result. */
+    private final String[][] memoIn = new String[Transforms.count()][];
+    private final String[][] memoOut = new String[Transforms.count()][];
+    /** Per transform id: how many results were remembered (the latest {@link #MEMO} are kept). */
+    private final int[] memoCount = new int[Transforms.count()];
     private final long bodyLimit;
     private final List<RulesConfig.Exclusion> exclusions;
     private final PhraseIndex index;
-    private final BitSet phrasesFound = new BitSet();
+    /** Phrase condition ids found so far, as bits (complete for the targets scanned). */
+    private final long[] phrasesFound;
     private final boolean[] phrasesScanned;
+    /**
+     * Strings walked by the phrase automaton this request (a hash table), where each one's labels start in
+     * {@link #walkedLabels} ({@link PhraseIndex#words} words each, the last ones a scratch entry), and how many.
+     */
+    private String[] walked;
+    private int[] walkedAt;
+    private long[] walkedLabels;
+    private int walkedCount;
 
-    private List<Value> args;
-    private List<Value> argNames;
-    private List<Value> files;
+    private Values args;
+    private Values argNames;
+    private Values files;
+    private Values.Builder argsBuilder;
+    private Values.Builder filesBuilder;
     private int argTotal;
-    private List<Value> cookies;
+    private Values cookies;
+    private Values headers;
     private int cookieTotal;
     private String body;
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     Evaluation(Exchange ex, RuleSet set, long bodyLimit, List<RulesConfig.Exclusion> configured) {
         this.ex = ex;
-        this.cache = new List[Math.max(1, set.slots())];
+        this.cache = new Values[Math.max(1, set.slots())];
         this.index = set.index();
         this.phrasesScanned = new boolean[index.phraseTargets()];
+        this.phrasesFound = new long[index.words()];
         this.bodyLimit = bodyLimit;
         this.exclusions = configured.isEmpty() ? List.of() : matching(ex.request(), configured);
     }
@@ -66,25 +91,62 @@ public final class Evaluation {
         return out;
     }
 
-    List<Value> cached(int slot) {
+    Values cached(int slot) {
         return cache[slot];
     }
 
-    void cache(int slot, List<Value> values) {
+    void cache(int slot, Values values) {
         cache[slot] = values;
     }
 
     /**
-     * Whether phrase condition {@code c} is known to be false: none of its phrases occurs in any value of
-     * its target. The first call for a target scans it once for every phrase condition on it.
+     * {@code t.apply(v)}, the results that differ from their input remembered by the identity of {@code v}: the
+     * same header or argument string reached through several chains ({@code lower(user_agent)},
+     * {@code lower(headers)}, {@code lower(any(...))}) is lower-cased once per request. A value a transform
+     * leaves as it is costs only that transform's own check, which is what remembering it would cost.
      */
-    boolean phraseAbsent(Expr.Cond c) {
-        int id = index.phraseId(c);
-        if (id < 0) {
-            return false;
+    String transformed(Transform t, int id, String v) {
+        String[] in = memoIn[id];
+        if (in != null) {
+            int n = Math.min(memoCount[id], MEMO);
+            for (int i = 0; i < n; i++) {
+                if (in[i] == v) {
+                    return memoOut[id][i];
+                }
+            }
         }
+        String r = t.apply(v);
+        if (r != v) {
+            if (in == null) {
+                in = new String[MEMO];
+                memoIn[id] = in;
+                memoOut[id] = new String[MEMO];
+            }
+            int slot = memoCount[id]++ % MEMO;
+            in[slot] = v;
+            memoOut[id][slot] = r;
+        }
+        return r;
+    }
+
+    /** The phrase condition id of {@code c}, or -1 when the rule set did not index it. */
+    int phraseId(Expr.Cond c) {
+        return index.phraseId(c);
+    }
+
+    /**
+     * Whether phrase condition {@code id} is known to be false: none of its phrases occurs in any value of its
+     * target. The first call for a target scans it once for every phrase condition on it.
+     */
+    boolean phraseAbsent(int id) {
         scanPhrases(index.targetOf(id));
-        return !phrasesFound.get(id);
+        return !phraseFound(id);
+    }
+
+    /** Whether a phrase of condition {@code id} occurs in {@code s}. */
+    boolean phraseIn(String s, int id) {
+        int at = labelsOf(s);
+        return (walkedLabels[at + (id >> 6)] & 1L << id) != 0;
     }
 
     /** Scans phrase target {@code t} unless this request already did. */
@@ -95,9 +157,81 @@ public final class Evaluation {
         }
     }
 
-    /** The phrase conditions found so far (complete for the targets scanned). */
-    BitSet phrasesFound() {
-        return phrasesFound;
+    /** Whether a phrase of condition {@code id} was found (in a target scanned so far). */
+    boolean phraseFound(int id) {
+        return (phrasesFound[id >> 6] & 1L << id) != 0;
+    }
+
+    /** The array {@link #labelsOf} answers into. */
+    long[] phraseLabels() {
+        return walkedLabels;
+    }
+
+    /**
+     * Where in {@link #phraseLabels} the labels of the phrases in {@code s} start. Each distinct string is walked
+     * once per request (the same header or argument string is a value of many targets), for up to
+     * {@value #WALKED} strings; beyond them a string is walked each time it is asked for. Strings are found in an
+     * open-addressing table by their (cached) hash and compared by identity, then by content, since equal
+     * strings hold the same phrases.
+     */
+    int labelsOf(String s) {
+        int w = index.words();
+        if (walked == null) {
+            // room for the 20 to 30 distinct strings of an ordinary request before growing
+            walked = new String[32];
+            walkedAt = new int[32];
+            walkedLabels = new long[25 * w];
+        }
+        int mask = walked.length - 1;
+        int i = slotOf(s, mask);
+        for (String k = walked[i]; k != null; i = (i + 1) & mask, k = walked[i]) {
+            if (k == s || k.hashCode() == s.hashCode() && k.equals(s)) {
+                return walkedAt[i];
+            }
+        }
+        if (walkedCount >= WALKED) {
+            int scratch = walkedLabels.length - w;
+            java.util.Arrays.fill(walkedLabels, scratch, scratch + w, 0L);
+            index.labelsIn(s, walkedLabels, scratch);
+            return scratch;
+        }
+        int at = walkedCount * w;
+        if (at + 2 * w > walkedLabels.length) {
+            // the last w words are the scratch entry; entries fill the array from the start
+            walkedLabels = java.util.Arrays.copyOf(walkedLabels, walkedLabels.length * 2);
+        }
+        java.util.Arrays.fill(walkedLabels, at, at + w, 0L);
+        index.labelsIn(s, walkedLabels, at);
+        walked[i] = s;
+        walkedAt[i] = at;
+        if (++walkedCount * 4 > walked.length * 3) {
+            rehashWalked();
+        }
+        return at;
+    }
+
+    /** The first slot of {@code s} in a table of {@code mask + 1} slots: similar strings hash to near numbers, spread. */
+    private static int slotOf(String s, int mask) {
+        int h = s.hashCode() * 0x9E3779B9;
+        return (h ^ h >>> 15) & mask;
+    }
+
+    private void rehashWalked() {
+        String[] keys = walked;
+        int[] at = walkedAt;
+        walked = new String[keys.length * 2];
+        walkedAt = new int[keys.length * 2];
+        int mask = walked.length - 1;
+        for (int k = 0; k < keys.length; k++) {
+            if (keys[k] != null) {
+                int i = slotOf(keys[k], mask);
+                while (walked[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                walked[i] = keys[k];
+                walkedAt[i] = at[k];
+            }
+        }
     }
 
     /** Whether an exclusion turns rule {@code rule} off for this request. */
@@ -109,6 +243,11 @@ public final class Evaluation {
             }
         }
         return false;
+    }
+
+    /** Whether an exclusion may turn values off for some rule, so names must be checked. */
+    boolean excluding() {
+        return !exclusions.isEmpty();
     }
 
     /** Whether an exclusion turns the value named {@code name} off for {@code rule}. */
@@ -126,96 +265,72 @@ public final class Evaluation {
         return false;
     }
 
-    List<Value> field(Field f, String name) {
+    Values field(Field f, String name) {
         RequestHead req = ex.request();
         Headers h = req.headers();
         switch (f) {
-            case METHOD: return one("method", req.method());
-            case PATH: return one("path", req.path());
-            case QUERY: return one("query", req.query());
-            case TARGET: return one("target", req.target());
-            case VERSION: return one("version", req.version());
+            case METHOD: return Values.one("method", req.method());
+            case PATH: return Values.one("path", req.path());
+            case QUERY: return Values.one("query", req.query());
+            case TARGET: return Values.one("target", req.target());
+            case VERSION: return Values.one("version", req.version());
             case FILENAME: {
                 String p = req.path();
-                return one("filename", p.substring(p.lastIndexOf('/') + 1));
+                return Values.one("filename", p.substring(p.lastIndexOf('/') + 1));
             }
-            case HOST: return h.contains("host") ? one("host", req.host()) : List.of();
+            case HOST: return h.contains("host") ? Values.one("host", req.host()) : Values.NONE;
             case USER_AGENT: {
                 String ua = h.get("user-agent");
-                return ua == null ? List.of() : one("user_agent", ua);
+                return ua == null ? Values.NONE : Values.one("user_agent", ua);
             }
-            case CLIENT_IP: return one("client_ip", ex.client().ip());
-            case TLS_VERSION: return one("tls_version", ex.client().tlsVersion());
-            case SNI: return one("sni", ex.client().sni());
+            case CLIENT_IP: return Values.one("client_ip", ex.client().ip());
+            case TLS_VERSION: return Values.one("tls_version", ex.client().tlsVersion());
+            case SNI: return Values.one("sni", ex.client().sni());
             case CLIENT_CERT_SUBJECT: case CLIENT_CERT_ISSUER: case CLIENT_CERT_FINGERPRINT: case CLIENT_CERT_VERIFIED:
-                return one(f.ruleName(), ex.client().clientCert().fact(f.ruleName().substring("client_cert_".length())));
-            case HEADERS: {
-                List<Value> out = new ArrayList<>(Math.min(h.size(), MAX_VALUES));
-                for (Map.Entry<String, String> e : h) {
-                    if (out.size() < MAX_VALUES) {
-                        out.add(new Value("headers:" + e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
-                    }
-                }
-                return out;
-            }
+                return Values.one(f.ruleName(), ex.client().clientCert().fact(f.ruleName().substring("client_cert_".length())));
+            case HEADERS: return headers();
             case HEADER: {
+                if (h.size() <= MAX_VALUES) {
+                    // one walk over the headers serves every header a rule names
+                    return headers().select(Values.HEADERS, name);
+                }
                 List<String> all = h.getAll(name);
-                List<Value> out = new ArrayList<>(all.size());
+                Values.Builder out = new Values.Builder(Values.HEADERS, all.size());
                 for (String v : all) {
-                    out.add(new Value("headers:" + name, v));
+                    out.add(name, v);
                 }
-                return out;
+                return out.build();
             }
-            case HEADER_NAMES: {
-                List<Value> out = new ArrayList<>(Math.min(h.size(), MAX_VALUES));
-                for (Map.Entry<String, String> e : h) {
-                    if (out.size() < MAX_VALUES) {
-                        out.add(new Value("header_names", e.getKey()));
-                    }
-                }
-                return out;
-            }
+            case HEADER_NAMES: return headers().keysAs("header_names");
             case ARGS: parseArgs(); return args;
             case ARG_NAMES: parseArgs(); return argNames;
             case FILES: parseArgs(); return files;
-            case ARG: {
-                parseArgs();
-                List<Value> out = new ArrayList<>(1);
-                String n = "args:" + name;
-                for (Value v : args) {
-                    if (v.name().equals(n)) {
-                        out.add(v);
-                    }
-                }
-                return out;
-            }
+            case ARG: parseArgs(); return args.select(ARGS_PREFIX, name);
             case COOKIES: parseCookies(); return cookies;
-            case COOKIE_NAMES: {
-                parseCookies();
-                List<Value> out = new ArrayList<>(cookies.size());
-                for (Value v : cookies) {
-                    out.add(new Value("cookie_names", v.name().substring("cookies:".length())));
-                }
-                return out;
-            }
-            case COOKIE: {
-                parseCookies();
-                List<Value> out = new ArrayList<>(1);
-                String n = "cookies:" + name;
-                for (Value v : cookies) {
-                    if (v.name().equals(n)) {
-                        out.add(v);
-                    }
-                }
-                return out;
-            }
+            case COOKIE_NAMES: parseCookies(); return cookies.keysAs("cookie_names");
+            case COOKIE: parseCookies(); return cookies.select(COOKIES_PREFIX, name);
             case BODY: {
                 String b = body();
-                return b == null ? List.of() : one("body", b);
+                return b == null ? Values.NONE : Values.one("body", b);
             }
             default:
-                return List.of();
+                return Values.NONE;
         }
+    }
+
+    /** Every header field, in order (at most {@value #MAX_VALUES}), read once per request. */
+    private Values headers() {
+        if (headers == null) {
+            Headers h = ex.request().headers();
+            Values.Builder out = new Values.Builder(Values.HEADERS, Math.min(h.size(), MAX_VALUES));
+            for (Map.Entry<String, String> e : h) {
+                if (out.size() < MAX_VALUES) {
+                    out.add(e.getKey(), e.getValue());
+                }
+            }
+            headers = out.build();
+        }
+        return headers;
     }
 
     /** The true number of values of a field, also beyond the kept {@value #MAX_VALUES}. */
@@ -232,10 +347,6 @@ public final class Evaluation {
             return ex.request().headers().size();
         }
         return field(f, name).size();
-    }
-
-    private static List<Value> one(String name, String text) {
-        return Collections.singletonList(new Value(name, text));
     }
 
     private String body() {
@@ -266,9 +377,8 @@ public final class Evaluation {
         if (args != null) {
             return;
         }
-        args = new ArrayList<>();
-        argNames = new ArrayList<>();
-        files = new ArrayList<>(0);
+        argsBuilder = new Values.Builder(ARGS_PREFIX, 8);
+        filesBuilder = new Values.Builder("files", 1);
         RequestArgs.parseForm(ex.request().query(), this::addArg);
         String b = body();
         if (b != null && !b.isEmpty()) {
@@ -285,19 +395,23 @@ public final class Evaluation {
                 RequestArgs.parseXml(b, this::addArg);
             }
         }
+        args = argsBuilder.build();
+        argNames = args.keysAs("arg_names");
+        files = filesBuilder.build();
+        argsBuilder = null;
+        filesBuilder = null;
     }
 
     private void addArg(String name, String value) {
         argTotal++;
-        if (args.size() < MAX_VALUES) {
-            args.add(new Value("args:" + name, value));
-            argNames.add(new Value("arg_names", name));
+        if (argsBuilder.size() < MAX_VALUES) {
+            argsBuilder.add(name, value);
         }
     }
 
     private void addFile(String name) {
-        if (files.size() < MAX_VALUES) {
-            files.add(new Value("files", name));
+        if (filesBuilder.size() < MAX_VALUES) {
+            filesBuilder.add(null, name);
         }
     }
 
@@ -305,7 +419,7 @@ public final class Evaluation {
         if (cookies != null) {
             return;
         }
-        cookies = new ArrayList<>();
+        Values.Builder out = new Values.Builder(COOKIES_PREFIX, 4);
         for (String header : ex.request().headers().getAll("cookie")) {
             int i = 0;
             while (i < header.length()) {
@@ -319,7 +433,7 @@ public final class Evaluation {
                     continue;
                 }
                 cookieTotal++;
-                if (cookies.size() >= MAX_VALUES) {
+                if (out.size() >= MAX_VALUES) {
                     continue;
                 }
                 int eq = part.indexOf('=');
@@ -328,8 +442,9 @@ public final class Evaluation {
                 if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
                     v = v.substring(1, v.length() - 1);
                 }
-                cookies.add(new Value("cookies:" + n, v));
+                out.add(n, v);
             }
         }
+        cookies = out.build();
     }
 }

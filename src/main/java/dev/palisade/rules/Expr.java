@@ -19,17 +19,20 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
     record Cond(Target target, Operator op, String opText) implements Expr {
         @Override
         public Match eval(Evaluation ev, Rule rule) {
-            if (op.requiredPhrases() != null && ev.phraseAbsent(this)) {
+            int phrase = op.requiredPhrases() == null ? -1 : ev.phraseId(this);
+            if (phrase >= 0 && ev.phraseAbsent(phrase)) {
                 return null;
             }
-            List<Value> values = target.values(ev);
+            // the phrase walk already knows which strings hold the phrases: no second walk per value
+            boolean byWalk = phrase >= 0 && op.decidedByPhrases();
+            Values values = target.values(ev);
             for (int i = 0; i < values.size(); i++) {
-                Value v = values.get(i);
-                if (ev.excluded(rule, v.name())) {
+                if (ev.excluding() && ev.excluded(rule, values.name(i))) {
                     continue;
                 }
-                if (op.presence() || op.test(v.text())) {
-                    return new Match(v.name(), v.text());
+                String v = values.text(i);
+                if (op.presence() || (byWalk ? ev.phraseIn(v, phrase) : op.test(v))) {
+                    return new Match(values.name(i), v);
                 }
             }
             return null;

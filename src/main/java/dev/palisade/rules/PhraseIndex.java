@@ -29,9 +29,14 @@ import dev.palisade.rules.operator.PhraseAutomaton;
  */
 final class PhraseIndex {
 
-    /** Targets with phrase conditions, each with one automaton labelled by phrase condition id. */
+    /** Targets with phrase conditions. */
     private final Target[] phraseTargets;
-    private final PhraseAutomaton[] automata;
+    /** Every phrase of every phrase condition, labelled by condition id: one walk of a string serves every target. */
+    private final PhraseAutomaton automaton;
+    /** Words of a label set: phrase condition ids over 64. */
+    private final int words;
+    /** For phrase target t: its phrase condition ids as bits, {@link #words} words from {@code t * words}. */
+    private final long[] masks;
     /** Phrase condition id to its target's position in {@link #phraseTargets}. */
     private final int[] phraseTargetOf;
     private final IdentityHashMap<Expr.Cond, Integer> phraseIds = new IdentityHashMap<>();
@@ -65,13 +70,19 @@ final class PhraseIndex {
             collectPhrases(r.when(), byKey, positions, phrases, labels, targetOf);
         }
         phraseTargets = byKey.values().toArray(new Target[0]);
-        automata = new PhraseAutomaton[phraseTargets.length];
-        int t = 0;
+        List<String> allPhrases = new ArrayList<>();
+        List<Integer> allLabels = new ArrayList<>();
         for (String key : byKey.keySet()) {
-            automata[t++] = new PhraseAutomaton(phrases.get(key),
-                    labels.get(key).stream().mapToInt(Integer::intValue).toArray());
+            allPhrases.addAll(phrases.get(key));
+            allLabels.addAll(labels.get(key));
         }
+        automaton = new PhraseAutomaton(allPhrases, allLabels.stream().mapToInt(Integer::intValue).toArray());
         phraseTargetOf = targetOf.stream().mapToInt(Integer::intValue).toArray();
+        words = Math.max(1, (phraseTargetOf.length + 63) >> 6);
+        masks = new long[phraseTargets.length * words];
+        for (int id = 0; id < phraseTargetOf.length; id++) {
+            masks[phraseTargetOf[id] * words + (id >> 6)] |= 1L << id;
+        }
 
         Map<String, Target> litByKey = new LinkedHashMap<>();
         Map<String, Map<String, List<Integer>>> litMaps = new LinkedHashMap<>();
@@ -215,12 +226,30 @@ final class PhraseIndex {
         return phraseTargets.length;
     }
 
-    /** Scans the values of phrase target {@code t} once, setting in {@code found} every condition whose phrase occurs. */
-    void scan(int t, Evaluation ev, BitSet found) {
-        List<Value> values = phraseTargets[t].values(ev);
+    /**
+     * Marks in {@code found} every condition of phrase target {@code t} whose phrase occurs in one of its values.
+     * Each distinct string is walked once per request, whatever the number of targets it is a value of.
+     */
+    void scan(int t, Evaluation ev, long[] found) {
+        Values values = phraseTargets[t].values(ev);
+        int m = t * words;
         for (int i = 0; i < values.size(); i++) {
-            automata[t].labelsIn(values.get(i).text(), found);
+            int at = ev.labelsOf(values.text(i));
+            long[] labels = ev.phraseLabels();
+            for (int w = 0; w < words; w++) {
+                found[w] |= labels[at + w] & masks[m + w];
+            }
         }
+    }
+
+    /** Words per label set. */
+    int words() {
+        return words;
+    }
+
+    /** Sets the labels of the phrases in {@code value} as bits of {@code out} from word {@code offset}. */
+    void labelsIn(String value, long[] out, int offset) {
+        automaton.labelsIn(value, out, offset);
     }
 
     /** Which target phrase condition {@code id} reads. */
@@ -248,10 +277,10 @@ final class PhraseIndex {
             this.rules = (BitSet) ungated.clone();
             int base = phraseTargetOf.length;
             for (int t = 0; t < literalTargets.length; t++) {
-                List<Value> values = literalTargets[t].values(ev);
+                Values values = literalTargets[t].values(ev);
                 Map<String, int[]> m = literals.get(t);
                 for (int i = 0; i < values.size(); i++) {
-                    int[] ids = m.get(values.get(i).text());
+                    int[] ids = m.get(values.text(i));
                     if (ids != null) {
                         for (int id : ids) {
                             add(base + id);
@@ -274,9 +303,8 @@ final class PhraseIndex {
                 if (gate < gateOrder.length && (r < 0 || firstRule[gateOrder[gate]] <= r)) {
                     int t = gateOrder[gate++];
                     ev.scanPhrases(t);
-                    BitSet found = ev.phrasesFound();
                     for (int id : condsOf[t]) {
-                        if (found.get(id)) {
+                        if (ev.phraseFound(id)) {
                             add(id);
                         }
                     }

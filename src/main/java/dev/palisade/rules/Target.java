@@ -1,10 +1,10 @@
 package dev.palisade.rules;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import dev.palisade.rules.transform.Transform;
+import dev.palisade.rules.transform.Transforms;
 
 /**
  * What a condition looks at: a field, possibly wrapped in transforms ({@code lower(url_decode(args))})
@@ -24,6 +24,8 @@ public final class Target {
     private final Target inner;
     private final String key;
     private final List<Target> members;
+    private final Target[] memberArray;
+    private final int transformId;
     private int slot = -1;
 
     private Target(Kind kind, Field field, String fieldName, Transform transform, Target inner, String key) {
@@ -39,6 +41,8 @@ public final class Target {
         this.inner = inner;
         this.key = key;
         this.members = List.copyOf(members);
+        this.memberArray = members.toArray(new Target[0]);
+        this.transformId = transform == null ? -1 : Transforms.id(transform);
     }
 
     /** {@code any(a, b, ...)}: the values of every member, in order, so one condition covers several fields. */
@@ -81,6 +85,21 @@ public final class Target {
         return inner;
     }
 
+    /** The members of {@code any(...)}; empty for other kinds. */
+    List<Target> members() {
+        return members;
+    }
+
+    /** The transform of a {@code TRANSFORM} node, else null. */
+    Transform transform() {
+        return transform;
+    }
+
+    /** The name given to a named field ({@code header("user-agent")}), lower-cased for headers; else null. */
+    String fieldName() {
+        return fieldName;
+    }
+
     /** The field this target reads; for {@code any(...)}, the first member's. */
     public Field field() {
         return kind == Kind.FIELD ? field : kind == Kind.UNION ? members.get(0).field() : inner.field();
@@ -113,57 +132,36 @@ public final class Target {
         slot = slots.computeIfAbsent(key, k -> slots.size());
     }
 
-    List<Value> values(Evaluation ev) {
-        List<Value> cached = ev.cached(slot);
+    Values values(Evaluation ev) {
+        Values cached = ev.cached(slot);
         if (cached != null) {
             return cached;
         }
-        List<Value> v = compute(ev);
+        Values v = compute(ev);
         ev.cache(slot, v);
         return v;
     }
 
-    private List<Value> compute(Evaluation ev) {
+    private Values compute(Evaluation ev) {
         switch (kind) {
             case FIELD:
                 return ev.field(field, fieldName);
-            case TRANSFORM: {
+            case TRANSFORM:
                 // a transform returns its input when it changes nothing (no '%' to decode, already lower
-                // case); the inner list is then shared rather than copied
-                List<Value> in = inner.values(ev);
-                List<Value> out = null;
-                for (int i = 0; i < in.size(); i++) {
-                    Value v = in.get(i);
-                    String t = transform.apply(v.text());
-                    if (t != v.text() && out == null) {
-                        out = new ArrayList<>(in.size());
-                        out.addAll(in.subList(0, i));
-                    }
-                    if (out != null) {
-                        out.add(t == v.text() ? v : new Value(v.name(), t));
-                    }
-                }
-                return out == null ? in : out;
-            }
+                // case); the inner values are then shared rather than copied
+                return inner.values(ev).map(transform, transformId, ev);
             case UNION: {
-                List<Value> out = new ArrayList<>();
-                for (Target m : members) {
-                    out.addAll(m.values(ev));
+                Values[] parts = new Values[memberArray.length];
+                for (int i = 0; i < parts.length; i++) {
+                    parts[i] = memberArray[i].values(ev);
                 }
-                return out;
+                return Values.concat(parts);
             }
-            case LENGTH: {
-                List<Value> in = inner.values(ev);
-                List<Value> out = new ArrayList<>(in.size());
-                for (Value v : in) {
-                    out.add(new Value(v.name(), Integer.toString(v.text().length())));
-                }
-                return out;
-            }
+            case LENGTH:
+                return inner.values(ev).lengths();
             default: {
                 int n = inner.kind == Kind.FIELD ? ev.total(inner.field, inner.fieldName) : inner.values(ev).size();
-                String name = inner.field().ruleName();
-                return List.of(new Value(name, Integer.toString(n)));
+                return Values.one(inner.field().ruleName(), Integer.toString(n));
             }
         }
     }

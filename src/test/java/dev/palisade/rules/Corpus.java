@@ -82,28 +82,7 @@ final class Corpus {
         int blocked = 0;
         List<String> misses = new ArrayList<>();
         for (String p : payloads) {
-            List<String> reqs = new ArrayList<>();
-            String enc = enc(p);
-            reqs.add("GET /item?id=" + enc + " ; User-Agent: " + UA);
-            reqs.add("GET /item?id=" + enc(enc) + " ; User-Agent: " + UA);
-            reqs.add("GET /item?id=" + unicode(p) + " ; User-Agent: " + UA);
-            reqs.add("POST /item ; User-Agent: " + UA + " ; body: id=" + enc + "&submit=Send");
-            reqs.add("POST /api/item ; User-Agent: " + UA + " ; Content-Type: application/json ; body: {\"id\": \""
-                    + json(p) + "\", \"page\": 1}");
-            reqs.add("GET /item ; User-Agent: " + UA + " ; Cookie: session=abc123; pref=" + enc);
-            if (base64Cookie) {
-                reqs.add("GET /item ; User-Agent: " + UA + " ; Cookie: data="
-                        + java.util.Base64.getEncoder().encodeToString(p.getBytes(StandardCharsets.UTF_8)));
-            }
-            // a URL or an XML document in a User-Agent attacks nothing, so those stay out of the header placement
-            if (header && !(" " + p + " ").contains(" ; ") && !p.startsWith(";") && !p.matches("^[a-z]+://.*")
-                    && !p.startsWith("<?xml") && !p.startsWith("<!DOCTYPE")) {
-                reqs.add("GET /item ; User-Agent: " + UA + " " + p);
-            }
-            if (path && (p.startsWith("/") || p.contains(".."))) {
-                String t = p.startsWith("/") ? p : "/static/" + p;
-                reqs.add("GET " + t.replace(" ", "%20").replace("#", "%23").replace("?", "%3F") + " ; User-Agent: " + UA);
-            }
+            List<String> reqs = placements(p, header, base64Cookie, path);
             for (String r : reqs) {
                 total++;
                 if (blocks(r)) {
@@ -114,6 +93,36 @@ final class Corpus {
             }
         }
         return new Rate(name, total, blocked, misses);
+    }
+
+    /**
+     * The requests that carry attack payload {@code p}: encoded, double-encoded and %u-encoded in the query, in a
+     * form and a JSON body, in a cookie (and base64 in a cookie), in the User-Agent, in the path.
+     */
+    static List<String> placements(String p, boolean header, boolean base64Cookie, boolean path) {
+        List<String> reqs = new ArrayList<>();
+        String enc = enc(p);
+        reqs.add("GET /item?id=" + enc + " ; User-Agent: " + UA);
+        reqs.add("GET /item?id=" + enc(enc) + " ; User-Agent: " + UA);
+        reqs.add("GET /item?id=" + unicode(p) + " ; User-Agent: " + UA);
+        reqs.add("POST /item ; User-Agent: " + UA + " ; body: id=" + enc + "&submit=Send");
+        reqs.add("POST /api/item ; User-Agent: " + UA + " ; Content-Type: application/json ; body: {\"id\": \""
+                + json(p) + "\", \"page\": 1}");
+        reqs.add("GET /item ; User-Agent: " + UA + " ; Cookie: session=abc123; pref=" + enc);
+        if (base64Cookie) {
+            reqs.add("GET /item ; User-Agent: " + UA + " ; Cookie: data="
+                    + java.util.Base64.getEncoder().encodeToString(p.getBytes(StandardCharsets.UTF_8)));
+        }
+        // a URL or an XML document in a User-Agent attacks nothing, so those stay out of the header placement
+        if (header && !(" " + p + " ").contains(" ; ") && !p.startsWith(";") && !p.matches("^[a-z]+://.*")
+                && !p.startsWith("<?xml") && !p.startsWith("<!DOCTYPE")) {
+            reqs.add("GET /item ; User-Agent: " + UA + " " + p);
+        }
+        if (path && (p.startsWith("/") || p.contains(".."))) {
+            String t = p.startsWith("/") ? p : "/static/" + p;
+            reqs.add("GET " + t.replace(" ", "%20").replace("#", "%23").replace("?", "%3F") + " ; User-Agent: " + UA);
+        }
+        return reqs;
     }
 
     private Rate paths(String name, List<String> paths) {

@@ -35,7 +35,11 @@ public final class RuleEngineBench {
         }
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         int n = Integer.getInteger("n", 30_000);
+        String only = System.getProperty("case", "");
         for (String[] c : cases) {
+            if (!only.isEmpty() && !only.equals(c[0])) {
+                continue;
+            }
             TestRequest req = TestRequest.parse(c[1]);
             long best = Long.MAX_VALUE;
             long bestExchange = Long.MAX_VALUE;
@@ -55,9 +59,29 @@ public final class RuleEngineBench {
                     bestExchange = Math.min(bestExchange, (t2 - t1) / n);
                 }
             }
-            System.out.printf("%-10s %8d ns CPU/request (best of 5 rounds of %d; building the test exchange alone: %d ns)%n",
-                    c[0], best, n, bestExchange);
+            System.out.printf("%-10s %8d ns CPU/request (best of 5 rounds of %d; building the test exchange alone: %d ns)"
+                    + "; %d bytes allocated/request, the exchange's %d included%n", c[0], best, n, bestExchange,
+                    allocated(stage, req, false), allocated(stage, req, true));
         }
+    }
+
+    /**
+     * Bytes this thread allocates per evaluation, the exchange included: unlike time, this does not move with
+     * the machine's load.
+     */
+    private static long allocated(RuleEngineStage stage, TestRequest req, boolean exchangeOnly) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        int n = 1000;
+        long a0 = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < n; i++) {
+            if (exchangeOnly) {
+                req.exchange();
+            } else {
+                stage.onRequest(req.exchange());
+            }
+        }
+        return (mx.getCurrentThreadAllocatedBytes() - a0) / n;
     }
 
     /** Cost of synthetic rule sets of 10, 100 and 1,000 phrase and literal rules on one typical request. */

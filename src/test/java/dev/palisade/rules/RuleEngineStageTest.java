@@ -175,10 +175,10 @@ class RuleEngineStageTest {
         Target t3 = ((Expr.Cond) set.rule("3").when()).target();
         assertEquals(t1.slot(), t2.slot());
         assertEquals(t1.inner().slot(), t3.slot());
-        List<Value> first = t1.values(ev);
+        Values first = t1.values(ev);
         assertSame(first, t2.values(ev));
         assertSame(t1.inner().values(ev), t3.values(ev));
-        assertEquals("x", first.get(0).text());
+        assertEquals("x", first.text(0));
     }
 
     @Test

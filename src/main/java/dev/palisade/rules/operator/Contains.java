@@ -15,6 +15,11 @@ final class Contains implements Operator {
     }
 
     @Override
+    public boolean decidedByPhrases() {
+        return true;
+    }
+
+    @Override
     public boolean test(String value) {
         return value.contains(needle);
     }

@@ -32,6 +32,11 @@ final class ContainsAny implements Operator {
     }
 
     @Override
+    public boolean decidedByPhrases() {
+        return true;
+    }
+
+    @Override
     public boolean test(String value) {
         return automaton.find(value);
     }

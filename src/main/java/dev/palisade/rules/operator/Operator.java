@@ -17,6 +17,14 @@ public interface Operator {
     }
 
     /**
+     * True when a value passes exactly when one of {@link #requiredPhrases} occurs in it, so the rule set's
+     * phrase walk answers the test and the operator need not read the value again.
+     */
+    default boolean decidedByPhrases() {
+        return false;
+    }
+
+    /**
      * Values one of which a value must equal exactly for this operator to pass it, or null. The rule set
      * uses them to index literal rules by target.
      */

@@ -169,8 +169,11 @@ public final class PhraseAutomaton {
         return r;
     }
 
-    /** Sets in {@code out} the label of every phrase that occurs in {@code value}. */
-    public void labelsIn(String value, java.util.BitSet out) {
+    /**
+     * Sets the label of every phrase that occurs in {@code value} as a bit of {@code out}, label {@code k} being
+     * bit {@code k % 64} of word {@code offset + k / 64}.
+     */
+    public void labelsIn(String value, long[] out, int offset) {
         int state = 0;
         int n = value.length();
         for (int i = 0; i < n; i++) {
@@ -181,7 +184,7 @@ public final class PhraseAutomaton {
             state = step(state, ch);
             if ((accepting[state >> 6] & 1L << state) != 0) {
                 for (int k : labels[state]) {
-                    out.set(k);
+                    out[offset + (k >> 6)] |= 1L << k;
                 }
             }
         }

@@ -14,7 +14,7 @@ final class Lower implements Transform {
     public String apply(String v) {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            if (Character.isUpperCase(c) || c > 0x7f) {
+            if (c >= 'A' && c <= 'Z' || c > 0x7f) {
                 return v.toLowerCase(Locale.ROOT);
             }
         }

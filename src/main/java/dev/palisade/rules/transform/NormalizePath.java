@@ -19,9 +19,11 @@ final class NormalizePath implements Transform {
 
     @Override
     public String apply(String v) {
-        if (v.isEmpty()) {
-            return v;
-        }
+        return v.isEmpty() || alreadyNormal(v) ? v : resolve(v);
+    }
+
+    /** The full resolution, segment by segment. */
+    static String resolve(String v) {
         String s = v.replace('\\', '/');
         boolean absolute = s.startsWith("/");
         boolean here = s.startsWith("./");
@@ -59,5 +61,29 @@ final class NormalizePath implements Transform {
         }
         String r = sb.toString();
         return r.equals(v) ? v : r;
+    }
+
+    /**
+     * True when {@code v} has no backslash, no "//" and no "." or ".." segment: then resolving it changes
+     * nothing, and the segments need not be split.
+     */
+    static boolean alreadyNormal(String v) {
+        int n = v.length();
+        for (int i = 0; i < n; i++) {
+            char c = v.charAt(i);
+            if (c == '\\') {
+                return false;
+            }
+            if (c == '/' && i + 1 < n && v.charAt(i + 1) == '/') {
+                return false;
+            }
+            if (c == '.' && (i == 0 || v.charAt(i - 1) == '/')) {
+                int j = i + 1 < n && v.charAt(i + 1) == '.' ? i + 2 : i + 1;
+                if (j == n || v.charAt(j) == '/') {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }

@@ -40,6 +40,16 @@ public final class Transforms {
         return BY_NAME.get(name);
     }
 
+    /** {@code t}'s position in the list, a small number per-request caches index arrays with; -1 for another transform. */
+    public static int id(Transform t) {
+        return ALL.indexOf(t);
+    }
+
+    /** How many transforms there are: every {@link #id} is below this. */
+    public static int count() {
+        return ALL.size();
+    }
+
     public static Set<String> names() {
         return BY_NAME.keySet();
     }

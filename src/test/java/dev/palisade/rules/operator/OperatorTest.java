@@ -143,8 +143,9 @@ class OperatorTest {
             PhraseAutomaton a = new PhraseAutomaton(phrases, labels);
             for (int v = 0; v < 40; v++) {
                 String value = random(rnd, alphabet, rnd.nextInt(12));
-                java.util.BitSet found = new java.util.BitSet();
-                a.labelsIn(value, found);
+                long[] words = new long[2];
+                a.labelsIn(value, words, 1);
+                java.util.BitSet found = java.util.BitSet.valueOf(new long[] {words[1]});
                 boolean any = false;
                 for (int p = 0; p < count; p++) {
                     boolean occurs = value.contains(phrases.get(p));
