@@ -25,7 +25,8 @@ KEEP_TMP=0
 PALISADE_JAVA_OPTS=${PALISADE_JAVA_OPTS:-"-Xms512m -Xmx512m"}
 PALISADE_ARGS=${PALISADE_ARGS:-}
 DURATION=8
-ROUNDS=3
+ROUNDS=5
+JIT_WARMUP=20
 CONNECTIONS=50
 FLOOD_RATE=2000
 FLOOD_SOURCES=4
@@ -44,6 +45,7 @@ Usage: bench/guard.sh [options]
 
   --duration N       seconds per wrk run (default $DURATION)
   --rounds N         cost scenario: rounds of off / on / on+rate-limit, interleaved (default $ROUNDS)
+  --jit-warmup N     cost scenario: seconds of unrecorded load before the rounds (default $JIT_WARMUP)
   --connections N    wrk connections (default $CONNECTIONS)
   --flood-rate N     new flood connections a second, kept up through each measurement (default $FLOOD_RATE)
   --flood-sources N  flood source addresses 127.0.0.2 onwards, 1..24 (default $FLOOD_SOURCES: each above the
@@ -68,6 +70,7 @@ while (($#)); do
     case "$1" in
         --duration) DURATION=${2:-}; shift 2 ;;
         --rounds) ROUNDS=${2:-}; shift 2 ;;
+        --jit-warmup) JIT_WARMUP=${2:-}; shift 2 ;;
         --connections) CONNECTIONS=${2:-}; shift 2 ;;
         --flood-rate) FLOOD_RATE=${2:-}; shift 2 ;;
         --flood-sources) FLOOD_SOURCES=${2:-}; shift 2 ;;
@@ -85,13 +88,13 @@ while (($#)); do
         *) usage >&2; die "unknown option '$1'" ;;
     esac
 done
-for v in DURATION ROUNDS CONNECTIONS FLOOD_RATE FLOOD_SOURCES SLOWLORIS SLOWHTTP; do
+for v in DURATION ROUNDS JIT_WARMUP CONNECTIONS FLOOD_RATE FLOOD_SOURCES SLOWLORIS SLOWHTTP; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "--${v,,} needs a whole number"
 done
 ((FLOOD_RATE >= 1 && FLOOD_RATE <= 5000)) || die "--flood-rate must be 1..5000"
 ((FLOOD_SOURCES >= 1 && FLOOD_SOURCES <= 24)) || die "--flood-sources must be 1..24"
 ((DURATION >= 2 && DURATION <= 60)) || die "--duration must be 2..60"
-((ROUNDS >= 1 && ROUNDS <= 10)) || die "--rounds must be 1..10"
+((ROUNDS >= 1 && ROUNDS <= 20)) || die "--rounds must be 1..20"
 
 # Placement: the proxy alone on the last core; wrk, the origin and the attackers on the others.
 CORES=$(nproc)
@@ -271,24 +274,40 @@ log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at s
 # ---------------------------------------------------------------------------------------------
 if [[ ,$ONLY, == *,cost,* ]]; then
     start_own_palisade on
-    log "JIT warm-up 10 s"
-    wrk_run "$PALISADE_PORT" 10 "$TMP/wrk-warmup.txt" "$PALISADE_PID" >/dev/null
-    declare -A SUM_RPS SUM_CPU
+    log "JIT warm-up ${JIT_WARMUP}s, then one unrecorded round"
+    wrk_run "$PALISADE_PORT" "$JIT_WARMUP" "$TMP/wrk-warmup.txt" "$PALISADE_PID" >/dev/null
+    for mode in off on ratelimit; do
+        reload_palisade "$mode"
+        wrk_run "$PALISADE_PORT" 3 "$TMP/wrk-warmup-$mode.txt" "$PALISADE_PID" >/dev/null
+    done
     echo "== cost: keep-alive small reply, wrk -t1 -c$CONNECTIONS, ${DURATION}s per run, $ROUNDS rounds interleaved"
     printf '%-10s %5s %10s %9s %7s %12s\n' mode round "req/s" "p99 ms" errors "CPU us/req"
+    : >"$TMP/cost.txt"
     for ((r = 1; r <= ROUNDS; r++)); do
         for mode in off on ratelimit; do
             reload_palisade "$mode"
             read -r rps p99 errs cpu _ < <(wrk_run "$PALISADE_PORT" "$DURATION" "$TMP/wrk-cost-$mode-$r.txt" "$PALISADE_PID")
             printf '%-10s %5d %10s %9s %7s %12s\n' "$mode" "$r" "$rps" "$p99" "$errs" "$cpu"
-            SUM_RPS[$mode]=$(awk -v a="${SUM_RPS[$mode]:-0}" -v b="$rps" 'BEGIN { print a + b }')
-            SUM_CPU[$mode]=$(awk -v a="${SUM_CPU[$mode]:-0}" -v b="$cpu" 'BEGIN { print a + b }')
+            echo "$r $mode $rps $cpu" >>"$TMP/cost.txt"
         done
     done
+    # The three modes of a round run back to back, so a round's ratios see the same machine load; the
+    # median of the rounds' ratios is the figure (the mean is dragged by a round another build disturbed).
     for mode in on ratelimit; do
-        awk -v m="$mode" -v r1="${SUM_RPS[off]}" -v r2="${SUM_RPS[$mode]}" -v c1="${SUM_CPU[off]}" -v c2="${SUM_CPU[$mode]}" \
-            -v n="$ROUNDS" 'BEGIN { printf "cost: guard %-9s vs off: req/s %+.1f%%, CPU per request %+.1f%% (means of %d rounds: %.0f vs %.0f req/s, %.1f vs %.1f us)\n",
-                m, (r2 - r1) * 100 / r1, (c2 - c1) * 100 / c1, n, r2 / n, r1 / n, c2 / n, c1 / n }'
+        awk -v m="$mode" '
+            function median(a, n,   i, j, t) {
+                for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+                return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+            }
+            { rps[$1, $2] = $3; cpu[$1, $2] = $4; if ($1 > rounds) rounds = $1 }
+            END {
+                for (r = 1; r <= rounds; r++) {
+                    if (rps[r, "off"] > 0 && cpu[r, "off"] > 0) { n++; rr[n] = rps[r, m] / rps[r, "off"]; cr[n] = cpu[r, m] / cpu[r, "off"]; co[n] = cpu[r, "off"]; cm[n] = cpu[r, m] }
+                }
+                if (n == 0) { print "cost: no usable rounds"; exit }
+                printf "cost: guard %-9s vs off: CPU per request %+.1f%%, req/s %+.1f%% (medians of %d rounds'\'' ratios; median CPU %.1f vs %.1f us/req)\n",
+                    m, (median(cr, n) - 1) * 100, (median(rr, n) - 1) * 100, n, median(cm, n), median(co, n)
+            }' "$TMP/cost.txt"
     done
     stop_pid "$PALISADE_PID"
 fi
