@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connection every 200 ms and records whether it is answered:
  * <ol>
  *   <li>flood: opens {@code --flood} idle connections, {@code --rate} a second (0: as fast as it can),
- *       round-robin from {@code --sources} source addresses (default 24: 127.0.0.2..127.0.0.25), closes each with a reset
+ *       round-robin from {@code --sources} source addresses from 127.0.0.{@code --source-base} on
+ *       (default 24 from 127.0.0.2: 127.0.0.2..127.0.0.25), closes each with a reset
  *       {@code --hold} seconds after it opened it (so a paced flood is a steady load for as long as it
  *       lasts), and counts how many the server accepted, closed (FIN) or reset, and how fast;</li>
  *   <li>slowloris: opens {@code --slowloris} connections from 127.0.0.26..127.0.0.50, each sending
@@ -67,6 +68,7 @@ public final class Flood {
     private static int holdSeconds = 5;
     private static int rate;
     private static int sources = 24;
+    private static int sourceBase = 2;
     private static int durationSeconds = 20;
     private static double intervalSeconds = 1.0;
 
@@ -132,7 +134,7 @@ public final class Flood {
                 long now = System.nanoTime();
                 long due = rate == 0 ? flood : Math.min(flood, (now - start) * rate / 1_000_000_000L + 1);
                 while (i < due) {
-                    Conn c = open(sel, "127.0.0." + (2 + i % sources));
+                    Conn c = open(sel, "127.0.0." + (sourceBase + i % sources));
                     conns.add(c);
                     held.add(c);
                     i++;
@@ -453,11 +455,12 @@ public final class Flood {
                 case "--hold": holdSeconds = intArg(a, v, 1, MAX_SECONDS); break;
                 case "--rate": rate = intArg(a, v, 0, 100_000); break;
                 case "--sources": sources = intArg(a, v, 1, 24); break;
+                case "--source-base": sourceBase = intArg(a, v, 2, 230); break;
                 case "--duration": durationSeconds = intArg(a, v, 1, MAX_SECONDS); break;
                 case "--interval": intervalSeconds = Double.parseDouble(v); break;
                 case "--help":
                     System.out.println("java bench/Flood.java --target 127.0.0.1:PORT [--path /] [--flood N]"
-                            + " [--hold S] [--rate N] [--sources N] [--slowloris N] [--interval S] [--duration S]");
+                            + " [--hold S] [--rate N] [--sources N] [--source-base N] [--slowloris N] [--interval S] [--duration S]");
                     System.exit(0);
                     break;
                 default: die("unknown option " + a);

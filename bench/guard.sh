@@ -35,6 +35,7 @@ SLOWLORIS=2000
 SLOWHTTP=2000
 PIN=auto
 JFR=0
+RENICE=0
 ONLY="cost,flood"
 TARGETS="palisade,nginx"
 LOG_TAG=guard
@@ -54,6 +55,8 @@ Usage: bench/guard.sh [options]
   --slowloris N      Flood.java slowloris connections from 25 addresses (default $SLOWLORIS, at most 5000)
   --slowhttp N       slowhttptest slowloris connections from ::1 (default $SLOWHTTP; 0: skip that phase)
   --no-pin           do not pin the proxy to a core of its own (default: pin when there are 2+ cores)
+  --renice N         run wrk, the origin and the proxy at nice N (-10..0, default 0) against other load on
+                     the machine; the attackers stay at the priority --attackers gives them
   --jfr              record Palisade with JFR during the flood phases into bench/out/guard-flood-DATE.jfr
   --only LIST        scenarios: cost, flood (default: both)
   --targets LIST     flood scenario targets: palisade, nginx (default: both)
@@ -78,6 +81,7 @@ while (($#)); do
         --slowloris) SLOWLORIS=${2:-}; shift 2 ;;
         --slowhttp) SLOWHTTP=${2:-}; shift 2 ;;
         --no-pin) PIN=0; shift ;;
+        --renice) RENICE=${2:-}; shift 2 ;;
         --jfr) JFR=1; shift ;;
         --only) ONLY=${2:-}; shift 2 ;;
         --targets) TARGETS=${2:-}; shift 2 ;;
@@ -93,6 +97,7 @@ for v in DURATION ROUNDS JIT_WARMUP CONNECTIONS FLOOD_RATE FLOOD_SOURCES SLOWLOR
 done
 ((FLOOD_RATE >= 1 && FLOOD_RATE <= 5000)) || die "--flood-rate must be 1..5000"
 ((FLOOD_SOURCES >= 1 && FLOOD_SOURCES <= 24)) || die "--flood-sources must be 1..24"
+[[ $RENICE =~ ^-?[0-9]+$ ]] && ((RENICE >= -10 && RENICE <= 0)) || die "--renice must be -10..0"
 ((DURATION >= 2 && DURATION <= 60)) || die "--duration must be 2..60"
 ((ROUNDS >= 1 && ROUNDS <= 20)) || die "--rounds must be 1..20"
 
@@ -115,11 +120,15 @@ case "$ATTACKERS" in
     *) die "--attackers takes normal, nice or idle" ;;
 esac
 
-pin() { # pid cpus: the process, its threads and its children (nginx workers)
-    ((PIN)) || return 0
+pin() { # pid cpus: the process, its threads and its children (nginx workers); and --renice
     local p
-    for p in "$1" $(children_of "$1"); do taskset -a -p -c "$2" "$p" >/dev/null 2>&1 || true; done
+    for p in "$1" $(children_of "$1"); do
+        ((PIN)) && { taskset -a -p -c "$2" "$p" >/dev/null 2>&1 || true; }
+        ((RENICE)) && { renice -n "$RENICE" -p $(ls "/proc/$p/task") >/dev/null 2>&1 || true; }
+    done
+    return 0
 }
+((RENICE)) && ON_OTHERS=(nice -n "$RENICE" "${ON_OTHERS[@]}")
 
 if ((SLOWHTTP > 0)) && ! command -v slowhttptest >/dev/null; then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
@@ -315,7 +324,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # One attack at a time, started here in the background: it must be in full swing before the client is
 # measured and go on until the measurement is over.
-FLOOD_CONNS=$((FLOOD_RATE * (DURATION + 6)))
+FLOOD_CONNS=$((FLOOD_RATE * (DURATION + 8)))
 ((FLOOD_CONNS <= 100000)) || FLOOD_CONNS=100000
 
 attack() { # name port outfile: starts it, sets ATTACK_PID
@@ -324,11 +333,11 @@ attack() { # name port outfile: starts it, sets ATTACK_PID
         flood) "${ATTACKER[@]}" timeout 300 "${FLOOD_JAVA[@]}" --target "127.0.0.1:$port" --path "$SMALL_PATH" \
             --flood "$FLOOD_CONNS" --rate "$FLOOD_RATE" --sources "$FLOOD_SOURCES" --hold 5 --slowloris 0 >"$out" 2>&1 & ;;
         slowloris) "${ATTACKER[@]}" timeout 300 "${FLOOD_JAVA[@]}" --target "127.0.0.1:$port" --path "$SMALL_PATH" \
-            --flood 0 --slowloris "$SLOWLORIS" --interval 1 --duration $((DURATION + 6)) >"$out" 2>&1 & ;;
+            --flood 0 --slowloris "$SLOWLORIS" --interval 1 --duration $((DURATION + 8)) >"$out" 2>&1 & ;;
         slowhttp) # slowloris (-H) from ::1, a header line every second; `times` gives its CPU time
             (
                 "${ATTACKER[@]}" timeout $((DURATION + 40)) slowhttptest -H -c "$SLOWHTTP" -r 500 -i 1 -x 16 -p 3 \
-                    -l $((DURATION + 6)) -u "http://[::1]:$port$SMALL_PATH" </dev/null >"$out.log" 2>&1
+                    -l $((DURATION + 8)) -u "http://[::1]:$port$SMALL_PATH" </dev/null >"$out.log" 2>&1
                 times
             ) >"$out" 2>&1 & ;;
     esac
@@ -355,6 +364,10 @@ flood_target() { # name port pid
     local name=$1 port=$2 pid=$3 what line base r
     # a fresh JVM needs its JIT warm-up before it is measured; nginx needs none
     wrk_run "$port" "$([[ $name == palisade ]] && echo 15 || echo 3)" "$TMP/wrk-$name-warm.txt" "$pid" >/dev/null
+    # and so does the refusal path: an unmeasured flood from other addresses (127.0.0.100 on), for every target
+    "${ATTACKER[@]}" timeout 60 "${FLOOD_JAVA[@]}" --target "127.0.0.1:$port" --path "$SMALL_PATH" --flood $((FLOOD_RATE * 6)) \
+        --rate "$FLOOD_RATE" --sources "$FLOOD_SOURCES" --source-base 100 --hold 2 --slowloris 0 >"$TMP/warm-flood-$name.txt" 2>&1 || true
+    sleep 2
     base=$(wrk_run "$port" "$DURATION" "$TMP/wrk-$name-base.txt" "$pid")
     read -r -a r <<<"$base"
     printf '%-9s %-10s %8s req/s  p99 %7s ms  errors %-5s  proxy CPU %3s%% of a core, %6s us/req\n' \
@@ -367,13 +380,23 @@ flood_target() { # name port pid
         [[ $what == slowhttp ]] && ((SLOWHTTP == 0)) && continue
         [[ $what == slowloris ]] && ((SLOWLORIS == 0)) && continue
         attack "$what" "$port" "$TMP/$what-$name.txt"
-        sleep 4
+        # the attack alone, once under way: the share of a core it takes from the proxy
+        sleep 2
+        local c0 c1 attack_pct
+        c0=$(cpu_ticks "$pid")
+        sleep 3
+        c1=$(cpu_ticks "$pid")
+        attack_pct=$(awk -v d=$((c1 - c0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", d * 100 / hz / 3 }')
         line=$(wrk_run "$port" "$DURATION" "$TMP/wrk-$name-$what.txt" "$pid")
         wait "$ATTACK_PID" 2>/dev/null || true
         read -r -a r <<<"$line"
+        # The attack's price in proxy CPU, measured with the attack alone: with the proxy on one core, 100%
+        # minus that share is the capacity it keeps for the client (the figure the machine's load disturbs least).
         awk -v n="$name" -v w="$what" -v r="${r[0]}" -v p="${r[1]}" -v e="${r[2]}" -v c="${r[3]}" -v u="${r[4]}" -v b="${base%% *}" \
+            -v x="$attack_pct" \
             'BEGIN { printf "%-9s %-10s %8s req/s  p99 %7s ms  errors %-5s  proxy CPU %3s%% of a core, %6s us/req  (%.0f%% of alone)\n",
-                n, w, r, p, e, u, c, (b > 0 ? r * 100 / b : 0) }'
+                n, w, r, p, e, u, c, (b > 0 ? r * 100 / b : 0)
+                printf "          %s alone took %d%% of a core of the proxy: it keeps %d%% of its capacity for the client\n", w, x, (x > 100 ? 0 : 100 - x) }'
         printf '          %s: %s\n' "$what" "$(summary "$TMP/$what-$name.txt")"
         sleep 2 # let the last of the attack's connections close
     done
