@@ -286,7 +286,8 @@ public final class Flood {
                     }
                 }
             } catch (IOException e) {
-                end(c, c.state == State.CONNECTING ? State.FAILED : isReset(e) ? State.RESET : State.CLOSED);
+                // a reset that comes before we saw the connect complete is a reset, not a failed connect
+                end(c, isReset(e) ? State.RESET : c.state == State.CONNECTING ? State.FAILED : State.CLOSED);
             }
         }
         sel.selectedKeys().clear();

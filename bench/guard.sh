@@ -27,6 +27,7 @@ PALISADE_ARGS=${PALISADE_ARGS:-}
 DURATION=8
 ROUNDS=5
 JIT_WARMUP=20
+WARMUP_REQUESTS=150000
 CONNECTIONS=50
 FLOOD_RATE=2000
 FLOOD_SOURCES=4
@@ -46,7 +47,8 @@ Usage: bench/guard.sh [options]
 
   --duration N       seconds per wrk run (default $DURATION)
   --rounds N         cost scenario: rounds of off / on / on+rate-limit, interleaved (default $ROUNDS)
-  --jit-warmup N     cost scenario: seconds of unrecorded load before the rounds (default $JIT_WARMUP)
+  --jit-warmup N     Palisade's JIT warm-up: at least N seconds and $WARMUP_REQUESTS requests (at most 90 s;
+                     default $JIT_WARMUP)
   --connections N    wrk connections (default $CONNECTIONS)
   --flood-rate N     new flood connections a second, kept up through each measurement (default $FLOOD_RATE)
   --flood-sources N  flood source addresses 127.0.0.2 onwards, 1..24 (default $FLOOD_SOURCES: each above the
@@ -171,6 +173,18 @@ wrk_run() { # port seconds outfile pid -> prints "rps p99_ms errors cpu_us_per_r
         'BEGIN { printf "%.0f %.2f %d %.1f %.0f\n", rps, p99 / 1000, e, (n > 0 ? d * 1e6 / hz / n : 0), d * 100 / hz / s }'
 }
 
+# JIT warm-up by work done, not by time (on a busy machine 15 s may be a few thousand requests): 5 s runs
+# until WARMUP_REQUESTS requests have been served, at least JIT_WARMUP seconds and at most 90 s.
+warm_up() { # port pid
+    local n=0 t=0 rps
+    while ((t < 90 && (n < WARMUP_REQUESTS || t < JIT_WARMUP))); do
+        read -r rps _ < <(wrk_run "$1" 5 "$TMP/wrk-warmup.txt" "$2")
+        n=$((n + rps * 5))
+        t=$((t + 5))
+    done
+    log "JIT warm-up: about $n requests in ${t}s"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Palisade with a config file of our own (the lib's start_palisade raises the gate limits)
 
@@ -283,8 +297,8 @@ log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at s
 # ---------------------------------------------------------------------------------------------
 if [[ ,$ONLY, == *,cost,* ]]; then
     start_own_palisade on
-    log "JIT warm-up ${JIT_WARMUP}s, then one unrecorded round"
-    wrk_run "$PALISADE_PORT" "$JIT_WARMUP" "$TMP/wrk-warmup.txt" "$PALISADE_PID" >/dev/null
+    log "JIT warm-up, then one unrecorded round"
+    warm_up "$PALISADE_PORT" "$PALISADE_PID"
     for mode in off on ratelimit; do
         reload_palisade "$mode"
         wrk_run "$PALISADE_PORT" 3 "$TMP/wrk-warmup-$mode.txt" "$PALISADE_PID" >/dev/null
@@ -349,7 +363,7 @@ summary() { # outfile -> a line on what the attacker achieved
     local f=$1
     if grep -q '^FLOOD_RESULT' "$f" 2>/dev/null; then
         awk '/^FLOOD_RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-            printf "%d attempted (%.0f/s), %d connected, %d refused at connect, %d reset and %d closed by the proxy, %d held to the end; driver CPU %.1f s (%.0f us per connection)",
+            printf "%d attempted (%.0f/s), %d connected, %d failed to connect, %d reset and %d closed by the proxy, %d held to the end; driver CPU %.1f s (%.0f us per connection)",
                 v["attempted"], v["attempted"] / v["seconds"], v["connected"], v["failed"], v["reset"], v["closed"], v["held"],
                 v["driver_cpu_ms"] / 1000, (v["attempted"] > 0 ? v["driver_cpu_ms"] * 1000 / v["attempted"] : 0) }' "$f"
     else # slowhttptest: its last status block, and `times` (children user + system)
@@ -363,7 +377,7 @@ summary() { # outfile -> a line on what the attacker achieved
 flood_target() { # name port pid
     local name=$1 port=$2 pid=$3 what line base r
     # a fresh JVM needs its JIT warm-up before it is measured; nginx needs none
-    wrk_run "$port" "$([[ $name == palisade ]] && echo 15 || echo 3)" "$TMP/wrk-$name-warm.txt" "$pid" >/dev/null
+    if [[ $name == palisade ]]; then warm_up "$port" "$pid"; else wrk_run "$port" 3 "$TMP/wrk-$name-warm.txt" "$pid" >/dev/null; fi
     # and so does the refusal path: an unmeasured flood from other addresses (127.0.0.100 on), for every target
     "${ATTACKER[@]}" timeout 60 "${FLOOD_JAVA[@]}" --target "127.0.0.1:$port" --path "$SMALL_PATH" --flood $((FLOOD_RATE * 6)) \
         --rate "$FLOOD_RATE" --sources "$FLOOD_SOURCES" --source-base 100 --hold 2 --slowloris 0 >"$TMP/warm-flood-$name.txt" 2>&1 || true
