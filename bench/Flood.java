@@ -8,6 +8,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,22 +23,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Two phases, one after the other, while a normal client on 127.0.0.1 sends one request on a new
  * connection every 200 ms and records whether it is answered:
  * <ol>
- *   <li>flood: opens {@code --flood} idle connections as fast as it can, round-robin from the source
- *       addresses 127.0.0.2..127.0.0.25, holds them {@code --hold} seconds, and counts how many the
- *       server accepted, closed (FIN) or reset, and how fast;</li>
+ *   <li>flood: opens {@code --flood} idle connections, {@code --rate} a second (0: as fast as it can),
+ *       round-robin from {@code --sources} source addresses from 127.0.0.{@code --source-base} on
+ *       (default 24 from 127.0.0.2: 127.0.0.2..127.0.0.25), closes each with a reset
+ *       {@code --hold} seconds after it opened it (so a paced flood is a steady load for as long as it
+ *       lasts), and counts how many the server accepted, closed (FIN) or reset, and how fast;</li>
  *   <li>slowloris: opens {@code --slowloris} connections from 127.0.0.26..127.0.0.50, each sending
  *       an unfinished request head and one more header line every {@code --interval} seconds, for at
  *       most {@code --duration} seconds, and reports when the server cut them off.</li>
  * </ol>
- * Every count and every wait is bounded; the target must be a loopback address.
+ * Every count and every wait is bounded; the target must be a loopback address. One thread, one selector,
+ * non-blocking sockets: the driver's own CPU time per phase is printed ({@code driver CPU}) and in the
+ * {@code FLOOD_RESULT} line that bench/guard.sh reads, so a reader can see what the attack itself cost.
  */
 public final class Flood {
 
-    private static final int MAX_FLOOD = 15_000;
+    private static final int MAX_FLOOD = 100_000;
     private static final int MAX_SLOW = 5_000;
     private static final int MAX_SECONDS = 120;
 
-    enum State { CONNECTING, OPEN, CLOSED, RESET, FAILED }
+    enum State { CONNECTING, OPEN, CLOSED, RESET, FAILED, HELD }
 
     static final class Conn {
         final SocketChannel ch;
@@ -60,6 +66,9 @@ public final class Flood {
     private static int flood = 2000;
     private static int slow = 200;
     private static int holdSeconds = 5;
+    private static int rate;
+    private static int sources = 24;
+    private static int sourceBase = 2;
     private static int durationSeconds = 20;
     private static double intervalSeconds = 1.0;
 
@@ -69,8 +78,9 @@ public final class Flood {
         if (!target.isLoopbackAddress()) {
             die("the target must be a loopback address, got " + host);
         }
-        System.out.printf(Locale.ROOT, "target %s:%d%s; flood %d connections held %d s; slowloris %d connections, "
-                + "a header line every %.1f s for at most %d s%n", host, port, path, flood, holdSeconds, slow,
+        System.out.printf(Locale.ROOT, "target %s:%d%s; flood %d connections held %d s, %s; slowloris %d connections, "
+                + "a header line every %.1f s for at most %d s%n", host, port, path, flood, holdSeconds,
+                rate == 0 ? "as fast as possible" : rate + "/s", slow,
                 intervalSeconds, durationSeconds);
 
         Probe baseline = new Probe();
@@ -112,32 +122,65 @@ public final class Flood {
     // ---------------------------------------------------------------------------------------------
 
     private static void floodPhase() throws IOException {
-        List<Conn> conns = new ArrayList<>();
+        List<Conn> conns = new ArrayList<>(flood);
+        ArrayDeque<Conn> held = new ArrayDeque<>();
+        long holdNanos = holdSeconds * 1_000_000_000L;
         long start = System.nanoTime();
+        long cpu = cpuNanos();
+        long openedAll;
         try (Selector sel = Selector.open()) {
-            for (int i = 0; i < flood; i++) {
-                String source = "127.0.0." + (2 + i % 24);
-                conns.add(open(sel, source));
-                if (i % 64 == 63) {
-                    pump(sel, 0, null);
+            int i = 0;
+            while (i < flood) {
+                long now = System.nanoTime();
+                long due = rate == 0 ? flood : Math.min(flood, (now - start) * rate / 1_000_000_000L + 1);
+                while (i < due) {
+                    Conn c = open(sel, "127.0.0." + (sourceBase + i % sources));
+                    conns.add(c);
+                    held.add(c);
+                    i++;
+                    if (i % 64 == 0) {
+                        pump(sel, 0, null);
+                    }
                 }
+                release(held, now - holdNanos);
+                pump(sel, rate == 0 ? 0 : 1, null);
             }
-            long openedAll = System.nanoTime();
-            long holdUntil = openedAll + holdSeconds * 1_000_000_000L;
-            while (System.nanoTime() < holdUntil) {
-                pump(sel, 100, null);
+            openedAll = System.nanoTime();
+            while (!held.isEmpty() && System.nanoTime() < openedAll + holdNanos + 1_000_000_000L) {
+                pump(sel, 10, null);
+                release(held, System.nanoTime() - holdNanos);
             }
-            double openSeconds = (openedAll - start) / 1e9;
-            System.out.printf(Locale.ROOT, "flood:     %d attempted from 24 addresses in %.2f s (%.0f/s)%n",
-                    flood, openSeconds, flood / Math.max(openSeconds, 1e-3));
-            report("flood", conns, start);
-            closeAll(conns);
         }
+        double openSeconds = (openedAll - start) / 1e9;
+        System.out.printf(Locale.ROOT, "flood:     %d attempted from %d addresses in %.2f s (%.0f/s), each held %d s%n",
+                flood, sources, openSeconds, flood / Math.max(openSeconds, 1e-3), holdSeconds);
+        report("flood", conns, start, cpuNanos() - cpu);
+        closeAll(conns);
+    }
+
+    /** Resets the connections opened before {@code before} that are still open (the flood's hold is over). */
+    private static void release(ArrayDeque<Conn> held, long before) {
+        while (!held.isEmpty() && held.peek().openedNanos <= before) {
+            Conn c = held.poll();
+            if (c.state == State.OPEN || c.state == State.CONNECTING) {
+                reset(c);
+                c.state = c.state == State.OPEN ? State.HELD : State.FAILED;
+                c.endedNanos = System.nanoTime();
+            }
+        }
+    }
+
+    /** CPU time of this process (all threads) in nanoseconds, or 0 where the JVM cannot tell. */
+    private static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
     }
 
     private static void slowlorisPhase() throws IOException {
         List<Conn> conns = new ArrayList<>();
         long start = System.nanoTime();
+        long cpu = cpuNanos();
         long interval = (long) (intervalSeconds * 1e9);
         try (Selector sel = Selector.open()) {
             for (int i = 0; i < slow; i++) {
@@ -174,7 +217,7 @@ public final class Flood {
                 }
             }
             System.out.printf(Locale.ROOT, "slowloris: %d attempted from 25 addresses%n", slow);
-            report("slowloris", conns, start);
+            report("slowloris", conns, start, cpuNanos() - cpu);
             long answered = conns.stream().filter(c -> c.firstResponseLine != null).count();
             if (answered > 0) {
                 System.out.printf(Locale.ROOT, "slowloris: %d got a response before the close, first: %s%n",
@@ -243,7 +286,8 @@ public final class Flood {
                     }
                 }
             } catch (IOException e) {
-                end(c, c.state == State.CONNECTING ? State.FAILED : isReset(e) ? State.RESET : State.CLOSED);
+                // a reset that comes before we saw the connect complete is a reset, not a failed connect
+                end(c, isReset(e) ? State.RESET : c.state == State.CONNECTING ? State.FAILED : State.CLOSED);
             }
         }
         sel.selectedKeys().clear();
@@ -278,32 +322,44 @@ public final class Flood {
 
     private static void closeAll(List<Conn> conns) {
         for (Conn c : conns) {
-            if (c.ch != null && c.ch.isOpen()) {
-                try {
-                    c.ch.setOption(java.net.StandardSocketOptions.SO_LINGER, 0); // RST: no TIME_WAIT pile-up
-                    c.ch.close();
-                } catch (IOException ignored) {
-                    // closing our own end
-                }
+            reset(c);
+        }
+    }
+
+    /** Closes our end with a reset: no TIME_WAIT pile-up on either side. */
+    private static void reset(Conn c) {
+        if (c.ch != null && c.ch.isOpen()) {
+            try {
+                c.ch.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+                c.ch.close();
+            } catch (IOException ignored) {
+                // closing our own end
             }
         }
     }
 
-    private static void report(String phase, List<Conn> conns, long start) {
-        int connecting = 0, open = 0, closed = 0, reset = 0, failed = 0;
+    private static void report(String phase, List<Conn> conns, long start, long cpuNanos) {
+        int connecting = 0, open = 0, closed = 0, reset = 0, failed = 0, held = 0;
         List<Double> lifetimes = new ArrayList<>();
         for (Conn c : conns) {
             switch (c.state) {
                 case CONNECTING: connecting++; break;
                 case OPEN: open++; break;
+                case HELD: held++; break;
                 case CLOSED: closed++; lifetimes.add((c.endedNanos - c.openedNanos) / 1e9); break;
                 case RESET: reset++; lifetimes.add((c.endedNanos - c.openedNanos) / 1e9); break;
                 default: failed++; break;
             }
         }
+        double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "%-10s %d connected (TCP handshake done), %d refused or failed to connect, %d still connecting; "
-                + "of the connected: %d still open at the end, %d closed by the server (FIN), %d reset%n",
-                phase + ":", open + closed + reset, failed, connecting, open, closed, reset);
+                + "of the connected: %d held open by the server to the end, %d closed by the server (FIN), %d reset%n",
+                phase + ":", open + held + closed + reset, failed, connecting, open + held, closed, reset);
+        System.out.printf(Locale.ROOT, "%-10s driver CPU %.2f s in %.1f s (%.0f%% of one core, %.1f us per connection)%n",
+                phase + ":", cpuNanos / 1e9, seconds, cpuNanos / 1e7 / seconds, cpuNanos / 1e3 / Math.max(1, conns.size()));
+        System.out.printf(Locale.ROOT, "FLOOD_RESULT phase=%s attempted=%d connected=%d failed=%d held=%d closed=%d reset=%d"
+                + " seconds=%.2f driver_cpu_ms=%d%n", phase, conns.size(), open + held + closed + reset, failed + connecting,
+                open + held, closed, reset, seconds, cpuNanos / 1_000_000);
         if (!lifetimes.isEmpty()) {
             Collections.sort(lifetimes);
             System.out.printf(Locale.ROOT, "%-10s server-side close after: min %.2f s, median %.2f s, max %.2f s%n",
@@ -398,11 +454,14 @@ public final class Flood {
                 case "--flood": flood = intArg(a, v, 0, MAX_FLOOD); break;
                 case "--slowloris": slow = intArg(a, v, 0, MAX_SLOW); break;
                 case "--hold": holdSeconds = intArg(a, v, 1, MAX_SECONDS); break;
+                case "--rate": rate = intArg(a, v, 0, 100_000); break;
+                case "--sources": sources = intArg(a, v, 1, 24); break;
+                case "--source-base": sourceBase = intArg(a, v, 2, 230); break;
                 case "--duration": durationSeconds = intArg(a, v, 1, MAX_SECONDS); break;
                 case "--interval": intervalSeconds = Double.parseDouble(v); break;
                 case "--help":
                     System.out.println("java bench/Flood.java --target 127.0.0.1:PORT [--path /] [--flood N]"
-                            + " [--hold S] [--slowloris N] [--interval S] [--duration S]");
+                            + " [--hold S] [--rate N] [--sources N] [--source-base N] [--slowloris N] [--interval S] [--duration S]");
                     System.exit(0);
                     break;
                 default: die("unknown option " + a);

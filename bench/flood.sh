@@ -6,7 +6,7 @@
 #   bench/flood.sh --against nginx          the same against nginx as reverse proxy (for comparison)
 #   bench/flood.sh --target 127.0.0.1:8080  drive a listener that is already running
 #
-# Flood connections come from 127.0.0.2..127.0.0.25, slowloris connections from 127.0.0.26..127.0.0.50,
+# Flood connections come from 127.0.0.2..127.0.0.25 (fewer with --sources), slowloris connections from 127.0.0.26..127.0.0.50,
 # the normal client from 127.0.0.1. Counts and durations are capped in Flood.java; the target must be
 # a loopback address. Every process started here is stopped by its PID on exit.
 set -euo pipefail
@@ -34,8 +34,10 @@ Usage: bench/flood.sh [options]
   --jar PATH         Palisade jar (default target/palisade.jar)
   --keep-tmp         keep the temporary directory with configs and logs
 Driver options (passed to bench/Flood.java):
-  --flood N          idle connections opened as fast as possible (default 2000, at most 15000)
-  --hold S           seconds the flood connections are held (default 5)
+  --flood N          idle connections (default 2000, at most 100000)
+  --rate N           flood connections opened per second (default 0: as fast as possible)
+  --sources N        flood source addresses from 127.0.0.2 on, 1..24 (default 24)
+  --hold S           seconds each flood connection is held before the driver resets it (default 5)
   --slowloris N      slowloris connections (default 200, at most 5000)
   --interval S       seconds between the slowloris header lines (default 1)
   --duration S       longest slowloris phase in seconds (default 20, at most 120)
@@ -54,7 +56,7 @@ while (($#)); do
         --no-build) BUILD=0; shift ;;
         --jar) JAR=${2:-}; shift 2 ;;
         --keep-tmp) KEEP_TMP=1; shift ;;
-        --flood|--hold|--slowloris|--interval|--duration) DRIVER_ARGS+=("$1" "${2:-}"); shift 2 ;;
+        --flood|--rate|--sources|--hold|--slowloris|--interval|--duration) DRIVER_ARGS+=("$1" "${2:-}"); shift 2 ;;
         --path) DRIVER_ARGS+=("$1" "${2:-}"); PATH_SET=1; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;

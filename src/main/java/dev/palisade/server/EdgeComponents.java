@@ -19,7 +19,6 @@ import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.guard.Guard;
 import dev.palisade.guard.client.ClientAddress;
-import dev.palisade.guard.flood.GateHandler;
 import dev.palisade.observe.Metrics;
 import dev.palisade.config.TlsConfig;
 import dev.palisade.pipeline.ClientCertificate;
@@ -29,6 +28,7 @@ import dev.palisade.tls.OriginTls;
 import dev.palisade.tls.TlsFacts;
 import dev.palisade.tls.TlsTerminator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslContext;
@@ -247,8 +247,8 @@ class EdgeComponents {
         p.addLast("proxy-protocol", guard.proxyProtocolHandler());
     }
 
-    void connectionGate(ChannelPipeline p, ListenerConfig listener) {
-        p.addLast("gate", new GateHandler(guard.gate()));
+    void connectionGate(ChannelPipeline p, ListenerConfig listener, ChannelHandler rest) {
+        p.addLast("gate", guard.gateHandler(rest));
     }
 
     void tls(ChannelPipeline p, ListenerConfig listener) {

@@ -7,6 +7,7 @@ import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.TimeoutsConfig;
 import dev.palisade.tls.Http2Limits;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -42,7 +43,16 @@ final class PalisadeInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = ch.pipeline();
         ListenerConfig listener = settings();
         addProxyProtocol(p, listener);
-        addConnectionGate(p, listener);
+        addConnectionGate(p, listener, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel admitted) {
+                addRest(admitted.pipeline(), listener);
+            }
+        });
+    }
+
+    /** What an admitted connection gets; built only once the gate has admitted it. */
+    private void addRest(ChannelPipeline p, ListenerConfig listener) {
         if (listener.secure()) {
             addTls(p, listener);
             addProtocolChoice(p, listener);
@@ -110,9 +120,9 @@ final class PalisadeInitializer extends ChannelInitializer<Channel> {
         }
     }
 
-    /** 2. The connection gate: banned or flooding addresses are cut before the handshake. */
-    private void addConnectionGate(ChannelPipeline p, ListenerConfig listener) {
-        components.connectionGate(p, listener);
+    /** 2. The connection gate: banned or flooding addresses are cut before the handshake; {@code rest} only for the admitted. */
+    private void addConnectionGate(ChannelPipeline p, ListenerConfig listener, ChannelHandler rest) {
+        components.connectionGate(p, listener, rest);
     }
 
     /** 3. TLS termination with SNI and ALPN. */

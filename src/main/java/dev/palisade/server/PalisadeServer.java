@@ -35,6 +35,7 @@ import dev.palisade.config.ListenerConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.forward.Transports;
 import dev.palisade.guard.Guard;
+import dev.palisade.guard.flood.AcceptFilter;
 import dev.palisade.headers.ErrorPages;
 import dev.palisade.headers.GroupHeaders;
 import dev.palisade.headers.HeaderPolicies;
@@ -44,6 +45,7 @@ import dev.palisade.observe.Metrics;
 import dev.palisade.observe.MetricsLogStage;
 import dev.palisade.observe.SecurityEvent;
 import dev.palisade.observe.SecurityLog;
+import dev.palisade.pipeline.ConnectionGate;
 import dev.palisade.pipeline.Exchange;
 import dev.palisade.pipeline.LogStage;
 import dev.palisade.pipeline.ProxyFlow;
@@ -181,6 +183,8 @@ public final class PalisadeServer implements AutoCloseable {
                 // TCP_NODELAY and AUTO_READ are already on in a new channel's config (Netty's defaults
                 // on every supported platform); setting TCP_NODELAY again costs a system call per connection
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
+                // denied and banned addresses are reset as they are accepted (not behind an L4 balancer)
+                .handler(new AcceptFilter(l.proxyProtocol() ? () -> ConnectionGate.OPEN : () -> components.guard().gate()))
                 .childHandler(new PalisadeInitializer(l, current::get, state, components));
         ChannelFuture f = b.bind(l.bind().host(), l.bind().port()).awaitUninterruptibly();
         if (!f.isSuccess()) {

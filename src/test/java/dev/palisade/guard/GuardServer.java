@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -24,17 +25,21 @@ import io.netty.util.ReferenceCountUtil;
 
 import dev.palisade.guard.client.ClientAddress;
 import dev.palisade.guard.client.ProxyProtocolHandler;
+import dev.palisade.guard.flood.AcceptFilter;
 import dev.palisade.guard.flood.GateHandler;
 import dev.palisade.pipeline.ConnectionGate;
 
 /**
- * A small real server on 127.0.0.1, port 0: the gate handler first (after the PROXY protocol handler when
- * asked), and for admitted connections a handler that answers {@code OK <client address>\n}.
+ * A small real server on 127.0.0.1, port 0, wired as the proxy's listeners are: the accept filter on the
+ * listening channel (not with the PROXY protocol), the gate handler first in each connection (after the
+ * PROXY protocol handler when asked), and for admitted connections a handler that answers
+ * {@code OK <client address>\n}.
  */
 public final class GuardServer implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
+    private final AtomicInteger pipelines = new AtomicInteger();
 
     @ChannelHandler.Sharable
     private static final class Hello extends ChannelInboundHandlerAdapter {
@@ -58,9 +63,11 @@ public final class GuardServer implements AutoCloseable {
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
+                .handler(new AcceptFilter(proxyProtocol ? () -> ConnectionGate.OPEN : () -> gate))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        pipelines.incrementAndGet();
                         if (proxyProtocol) {
                             ch.pipeline().addLast(new ProxyProtocolHandler(Duration.ofSeconds(5), null));
                         }
@@ -70,6 +77,11 @@ public final class GuardServer implements AutoCloseable {
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .sync()
                 .channel();
+    }
+
+    /** Connections that got as far as a pipeline of their own (the accept filter did not reset them). */
+    public int pipelines() {
+        return pipelines.get();
     }
 
     public InetSocketAddress address() {

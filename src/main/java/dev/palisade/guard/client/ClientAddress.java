@@ -40,7 +40,8 @@ public final class ClientAddress {
      */
     public static InetSocketAddress of(Channel ch) {
         for (Channel c = ch; c != null; c = c.parent()) {
-            InetSocketAddress a = c.attr(KEY).get();
+            // hasAttr first: attr() would create an empty attribute on every channel it is asked about
+            InetSocketAddress a = c.hasAttr(KEY) ? c.attr(KEY).get() : null;
             if (a != null) {
                 return a;
             }

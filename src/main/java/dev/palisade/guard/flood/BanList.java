@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import dev.palisade.config.GuardConfig;
@@ -79,6 +80,8 @@ public final class BanList {
     private final Ticker ticker;
     private final Cache<InetAddress, AtomicInteger> violations;
     private final Cache<InetAddress, Entry> bans;
+    /** Lookups of {@link #bans} that record nothing: see {@link #entry}. */
+    private final Policy<InetAddress, Entry> banLookup;
     private final Cache<InetAddress, Integer> strikes;
     private final LongAdder issued = new LongAdder();
     private final LongAdder violationCount = new LongAdder();
@@ -143,15 +146,25 @@ public final class BanList {
                 .ticker(ticker)
                 .expireAfterWrite(config.forgetAfter().toNanos(), TimeUnit.NANOSECONDS)
                 .build();
+        this.banLookup = bans.policy();
+    }
+
+    /**
+     * The ban held under {@code key}, or null (also once it has expired). A quiet lookup: a read leaves no
+     * trace in the cache's read buffer, so a banned address that keeps connecting (asked on every accept
+     * and every request) does not make the cache run its maintenance; reads do not move a ban's expiry.
+     */
+    private Entry entry(InetAddress key) {
+        return banLookup.getIfPresentQuietly(key);
     }
 
     public boolean isBanned(InetAddress address) {
-        return bans.getIfPresent(AddressKey.of(address, ipv6Prefix)) != null;
+        return entry(AddressKey.of(address, ipv6Prefix)) != null;
     }
 
     /** How long the ban of {@code address} still runs, or null when it is not banned. */
     public Duration remaining(InetAddress address) {
-        Entry e = bans.getIfPresent(AddressKey.of(address, ipv6Prefix));
+        Entry e = entry(AddressKey.of(address, ipv6Prefix));
         return e == null ? null : Duration.ofNanos(Math.max(0, e.untilNanos - ticker.read()));
     }
 
@@ -164,7 +177,7 @@ public final class BanList {
             return false;
         }
         InetAddress key = AddressKey.of(address, ipv6Prefix);
-        if (bans.getIfPresent(key) != null) {
+        if (entry(key) != null) {
             return false;
         }
         violationCount.increment();

@@ -122,6 +122,30 @@ public final class FloodGate implements ConnectionGate {
         return false;
     }
 
+    /**
+     * Whether a connection from {@code address} is refused outright, before anything is counted or built
+     * for it: a denied or banned address that is not allowlisted ({@link AcceptFilter}). Counts the refusal.
+     */
+    public boolean refuseAtAccept(InetAddress address) {
+        Refusal r = blocked(AddressKey.canonical(address));
+        if (r == null) {
+            return false;
+        }
+        refused[r.ordinal()].increment();
+        return true;
+    }
+
+    /** DENIED or BANNED for an address that is not allowlisted, else null. */
+    private Refusal blocked(InetAddress canonical) {
+        if (allow.contains(canonical)) {
+            return null;
+        }
+        if (deny.contains(canonical)) {
+            return Refusal.DENIED;
+        }
+        return bans.isBanned(canonical) ? Refusal.BANNED : null;
+    }
+
     /** Decides and, when admitting, counts the connection; null means admitted. */
     Refusal check(InetAddress address) {
         address = AddressKey.canonical(address);
@@ -129,11 +153,9 @@ public final class FloodGate implements ConnectionGate {
             total.incrementAndGet();
             return null;
         }
-        if (deny.contains(address)) {
-            return Refusal.DENIED;
-        }
-        if (bans.isBanned(address)) {
-            return Refusal.BANNED;
+        Refusal blocked = blocked(address);
+        if (blocked != null) {
+            return blocked;
         }
         if (!config.enabled()) {
             total.incrementAndGet();

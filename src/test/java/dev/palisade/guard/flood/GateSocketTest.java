@@ -119,6 +119,23 @@ class GateSocketTest {
         assertEquals("OK 127.0.0.5", greeting(connect("127.0.0.5")));
         assertEquals(1, g.refused(FloodGate.Refusal.BANNED));
         assertTrue(GuardServer.eventually(() -> g.openConnections() == 1));
+        assertEquals(1, server.pipelines(), "the banned connection was reset as it was accepted, before any pipeline");
+    }
+
+    @Test
+    @Timeout(30)
+    void deniedAddressIsResetAsItIsAcceptedAndCounted() throws Exception {
+        GuardConfig.Gate denying = new GuardConfig.Gate(true, 100, 1000, 2000, 10_000, List.of(),
+                List.of(dev.palisade.config.Cidr.parse("127.0.0.9/32")), null, Duration.ofSeconds(5), 10_000, 64,
+                Duration.ofSeconds(5));
+        FloodGate g = start(denying, GuardConfig.Bans.DEFAULTS);
+        for (int i = 0; i < 3; i++) {
+            assertNull(greeting(connect("127.0.0.9")), "denied: reset");
+        }
+        assertEquals("OK 127.0.0.10", greeting(connect("127.0.0.10")));
+        assertEquals(3, g.refused(FloodGate.Refusal.DENIED));
+        assertEquals(1, server.pipelines(), "only the admitted connection got a pipeline");
+        assertEquals(0, g.bans().violations(), "a denied address is refused, not counted toward a ban");
     }
 
     @Test
