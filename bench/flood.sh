@@ -14,11 +14,6 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 
-BUILD=1
-JAR="$REPO_DIR/target/palisade.jar"
-KEEP_TMP=0
-PALISADE_JAVA_OPTS=${PALISADE_JAVA_OPTS:-"-Xms512m -Xmx512m"}
-PALISADE_ARGS=${PALISADE_ARGS:-}
 AGAINST=palisade
 TARGET=""
 DRIVER_ARGS=()
@@ -47,15 +42,14 @@ EOF
 
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
+bench_defaults "-Xms512m -Xmx512m"
 
 PATH_SET=0
 while (($#)); do
     case "$1" in
         --against) AGAINST=${2:-}; shift 2 ;;
         --target) TARGET=${2:-}; shift 2 ;;
-        --no-build) BUILD=0; shift ;;
-        --jar) JAR=${2:-}; shift 2 ;;
-        --keep-tmp) KEEP_TMP=1; shift ;;
+        --no-build|--jar|--keep-tmp) common_option "$@"; shift "$SHIFT_BY" ;;
         --flood|--rate|--sources|--hold|--slowloris|--interval|--duration) DRIVER_ARGS+=("$1" "${2:-}"); shift 2 ;;
         --path) DRIVER_ARGS+=("$1" "${2:-}"); PATH_SET=1; shift 2 ;;
         -h|--help) usage; exit 0 ;;

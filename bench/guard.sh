@@ -19,11 +19,6 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 
-BUILD=1
-JAR="$REPO_DIR/target/palisade.jar"
-KEEP_TMP=0
-PALISADE_JAVA_OPTS=${PALISADE_JAVA_OPTS:-"-Xms512m -Xmx512m"}
-PALISADE_ARGS=${PALISADE_ARGS:-}
 DURATION=8
 ROUNDS=5
 JIT_WARMUP=20
@@ -70,6 +65,7 @@ EOF
 
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
+bench_defaults "-Xms512m -Xmx512m"
 
 while (($#)); do
     case "$1" in
@@ -87,9 +83,7 @@ while (($#)); do
         --jfr) JFR=1; shift ;;
         --only) ONLY=${2:-}; shift 2 ;;
         --targets) TARGETS=${2:-}; shift 2 ;;
-        --no-build) BUILD=0; shift ;;
-        --jar) JAR=${2:-}; shift 2 ;;
-        --keep-tmp) KEEP_TMP=1; shift ;;
+        --no-build|--jar|--keep-tmp) common_option "$@"; shift "$SHIFT_BY" ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;
     esac
