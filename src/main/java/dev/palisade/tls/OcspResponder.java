@@ -107,6 +107,10 @@ final class OcspResponder {
                 }
                 body = in.readNBytes(MAX_RESPONSE + 1);
             }
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new OcspProblem(url + " did not answer within " + timeout.toSeconds() + "s");
+        } catch (java.net.ConnectException e) {
+            throw new OcspProblem(url + " refused the connection (responder down?)");
         } catch (IOException e) {
             throw new OcspProblem(url + " did not answer: " + PemFile.reason(e));
         } catch (InterruptedException e) {

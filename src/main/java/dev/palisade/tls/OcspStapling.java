@@ -115,6 +115,7 @@ final class OcspStapling implements AutoCloseable {
 
     @Override
     public void close() {
+        subjects.values().forEach(Subject::cancel);
         timer.shutdownNow();
         subjects.clear();
     }
@@ -174,6 +175,9 @@ final class OcspStapling implements AutoCloseable {
                 failures = 0;
                 schedule(refreshDelay(s, now));
             } catch (OcspResponder.OcspProblem e) {
+                if (cancelled || timer.isShutdown()) {
+                    return; // closed while asking (palisade check, a reload that dropped the certificate, shutdown)
+                }
                 counters.ocspFailed.increment();
                 if (failures++ == 0) {
                     log.warn("OCSP stapling on {} for {}: {}; handshakes go on without a fresh staple, retrying "
