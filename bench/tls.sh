@@ -12,6 +12,9 @@
 #   keepalive   TLS keep-alive with wrk: one handshake per connection, then small requests on it
 # It prints req/s, CPU microseconds per request of each target (steadier than req/s on a shared
 # machine), and the ratios to nginx and HAProxy. A benchmark, not a test: it never fails on a timing.
+# Palisade is warmed up with all three kinds of load until its JIT compiler threads go quiet (on a busy
+# 2-core machine C2 needs a minute or more, and while it works it is a third or more of Palisade's CPU);
+# the share of Palisade's CPU still spent compiling during each measurement is printed beside it.
 # Every address is 127.0.0.1; every process it starts is stopped by PID when it exits. See bench/README.md.
 set -euo pipefail
 
@@ -20,7 +23,8 @@ REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 
 DURATION=10
 WARMUP=3
-JIT_WARMUP=10
+JIT_WARMUP=300
+JIT_QUIET=5
 CONNECTIONS=50
 THREADS=1
 BUILD=1
@@ -41,7 +45,9 @@ Usage: bench/tls.sh [options]
 
   --duration N       seconds measured per scenario and target (default $DURATION)
   --warmup N         seconds of unmeasured load before each measurement (default $WARMUP)
-  --jit-warmup N     seconds of TLS load on Palisade once after it starts (default $JIT_WARMUP, 0: none)
+  --jit-warmup N     at most N seconds of TLS load (keep-alive, handshakes, resumed) on Palisade after it
+                     starts, stopping early once its JIT compiler used under $JIT_QUIET% of its CPU in a round
+                     (default $JIT_WARMUP, 0: none)
   --connections N    wrk connections (default $CONNECTIONS)
   --threads N        wrk threads (default $THREADS)
   --only LIST        scenarios, comma separated: handshake, resumed, keepalive (default: all)
@@ -103,7 +109,7 @@ setup_env
 # ---------------------------------------------------------------------------------------------
 # Measuring
 
-declare -A PORT SPID RPS CPUUS ERRS SESSION
+declare -A PORT SPID RPS CPUUS ERRS SESSION JITPCT
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 process_ticks() { # pid: user + system ticks of it and its children
     local p sum=0 t
@@ -112,6 +118,34 @@ process_ticks() { # pid: user + system ticks of it and its children
         sum=$((sum + ${t:-0}))
     done
     echo "$sum"
+}
+
+compiler_ticks() { # pid: user + system ticks of the JVM's JIT compiler threads
+    local p t sum=0 v
+    for t in $(for p in "$1" $(children_of "$1"); do echo /proc/"$p"/task/*; done); do
+        case $(cat "$t/comm" 2>/dev/null) in
+            C1\ CompilerThre* | C2\ CompilerThre*)
+                v=$(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null) || v=0
+                sum=$((sum + ${v:-0})) ;;
+        esac
+    done
+    echo "$sum"
+}
+
+jit_warmup() { # port pid max-seconds: rounds of every kind of load until the compiler is quiet
+    local start=$SECONDS round=0 p0 j0 p1 j1 pct
+    while ((SECONDS - start < $3)); do
+        round=$((round + 1))
+        p0=$(process_ticks "$2"); j0=$(compiler_ticks "$2")
+        wrk_tls keepalive "$1" 4 "$TMP/wrk-jit-ka.txt" || true
+        s_time_tls "$1" 3 "$TMP/wrk-jit-hs.txt" || true
+        wrk_tls resumed "$1" 3 "$TMP/wrk-jit-re.txt" || true
+        p1=$(process_ticks "$2"); j1=$(compiler_ticks "$2")
+        pct=$(awk -v j=$((j1 - j0)) -v p=$((p1 - p0)) 'BEGIN { printf "%.0f", (p > 0 ? 100 * j / p : 0) }')
+        log "palisade: JIT warm-up round $round, compiler threads ${pct}% of its CPU"
+        ((pct < JIT_QUIET)) && return 0
+    done
+    log "palisade: JIT still compiling after ${3}s of warm-up; the measurements include it (see the JIT column)"
 }
 
 s_time_tls() { # port seconds outfile: HS_CLIENTS parallel full-handshake clients; writes a BENCH_RESULT line
@@ -174,9 +208,7 @@ for t in "${WANT[@]}"; do
 done
 
 if [[ -n ${PORT[palisade]:-} ]] && ((JIT_WARMUP > 0)); then
-    log "palisade: JIT warm-up ${JIT_WARMUP}s (keep-alive), $(((JIT_WARMUP + 1) / 2))s (handshakes)"
-    wrk_tls keepalive "${PORT[palisade]}" "$JIT_WARMUP" "$TMP/wrk-jit-ka.txt" || true
-    s_time_tls "${PORT[palisade]}" $(((JIT_WARMUP + 1) / 2)) "$TMP/wrk-jit-hs.txt" || true
+    jit_warmup "${PORT[palisade]}" "${SPID[palisade]}" "$JIT_WARMUP"
 fi
 
 for s in "${SCENARIOS[@]}"; do
@@ -184,18 +216,19 @@ for s in "${SCENARIOS[@]}"; do
         [[ -n ${PORT[$t]:-} ]] || continue
         run_scenario "$s" "${PORT[$t]}" "$WARMUP" "$TMP/wrk-$s-$t-warmup.txt" || true
         out=$TMP/wrk-$s-$t.txt
-        c0=$(process_ticks "${SPID[$t]}")
+        c0=$(process_ticks "${SPID[$t]}"); k0=$(compiler_ticks "${SPID[$t]}")
         if ! run_scenario "$s" "${PORT[$t]}" "$DURATION" "$out" || [[ -z $(result "$out" rps) ]]; then
             log "$s / $t: wrk failed: $(tr '\n' ' ' <"$out" | cut -c1-200)"
             continue
         fi
-        c1=$(process_ticks "${SPID[$t]}")
+        c1=$(process_ticks "${SPID[$t]}"); k1=$(compiler_ticks "${SPID[$t]}")
+        [[ $t == palisade ]] && JITPCT[$s,$t]=$(awk -v k=$((k1 - k0)) -v c=$((c1 - c0)) 'BEGIN { printf "%.0f%%", (c > 0 ? 100 * k / c : 0) }')
         RPS[$s,$t]=$(result "$out" rps)
         CPUUS[$s,$t]=$(awk -v d=$((c1 - c0)) -v hz="$CLK_TCK" -v n="$(result "$out" requests)" \
             'BEGIN { printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0) }')
         ERRS[$s,$t]=$(( $(result "$out" err_connect) + $(result "$out" err_read) + $(result "$out" err_write) \
             + $(result "$out" err_timeout) + $(result "$out" err_status) ))
-        log "$s / $t: $(printf '%.0f' "${RPS[$s,$t]}") req/s, ${CPUUS[$s,$t]} CPU us/request, errors ${ERRS[$s,$t]}"
+        log "$s / $t: $(printf '%.0f' "${RPS[$s,$t]}") req/s, ${CPUUS[$s,$t]} CPU us/request, errors ${ERRS[$s,$t]}$([[ $t == palisade ]] && echo ", JIT ${JITPCT[$s,$t]} of CPU")"
     done
 done
 
@@ -220,11 +253,11 @@ MD="$OUT_DIR/tls-$STAMP.md"
     echo "- commit $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown); wrk -t$THREADS -c$CONNECTIONS, $HS_CLIENTS openssl s_time -new clients, ${WARMUP}s warm-up then ${DURATION}s per scenario and target"
     echo "- Palisade TLS provider: ${PALISADE_PROVIDER:-n/a} (--provider $PROVIDER); negotiated: $(for t in "${WANT[@]}"; do printf '%s %s; ' "$t" "${SESSION[$t]:-n/a}"; done)"
     echo
-    echo "| scenario | target | req/s | CPU us/req | errors |"
-    echo "| --- | --- | ---: | ---: | ---: |"
+    echo "| scenario | target | req/s | CPU us/req | errors | JIT compiler share of CPU |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: |"
     for s in "${SCENARIOS[@]}"; do
         for t in "${WANT[@]}"; do
-            echo "| $(title "$s") | $t | $(printf '%.0f' "${RPS[$s,$t]:-0}") | ${CPUUS[$s,$t]:-n/a} | ${ERRS[$s,$t]:-n/a} |"
+            echo "| $(title "$s") | $t | $(printf '%.0f' "${RPS[$s,$t]:-0}") | ${CPUUS[$s,$t]:-n/a} | ${ERRS[$s,$t]:-n/a} | ${JITPCT[$s,$t]:--} |"
         done
     done
     echo

@@ -29,11 +29,13 @@ import java.util.Locale;
  * @param hstsIncludeSubdomains whether the HSTS header covers subdomains
  * @param hstsPreload      add {@code preload} (asks browsers' preload lists to include the domain; needs a
  *                         max-age of at least a year and subdomains included)
+ * @param ocspStapling     staple an OCSP response fetched from each certificate's responder (OpenSSL provider only)
  */
 public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean http2, String defaultHost, String keyPasswordEnv,
                         Path keyPasswordFile, boolean allowExpired, List<String> protocols, ClientAuth clientAuth,
                         Path clientCa, Provider provider, int sessionCacheSize, Duration sessionTimeout,
-                        Duration handshakeTimeout, Duration hstsMaxAge, boolean hstsIncludeSubdomains, boolean hstsPreload) {
+                        Duration handshakeTimeout, Duration hstsMaxAge, boolean hstsIncludeSubdomains, boolean hstsPreload,
+                        boolean ocspStapling) {
 
     /** The protocol versions Palisade can speak; older ones are never offered. */
     public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -103,7 +105,7 @@ public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean htt
     /** Certificates from {@code certs} with every other setting at its default. */
     public TlsConfig(Path certs, boolean strictSni, boolean http2) {
         this(certs, null, strictSni, http2, "", "", null, false, null, ClientAuth.NONE, null, Provider.AUTO, 10_000, null, null,
-                null, false, false);
+                null, false, false, false);
     }
 
     public static TlsConfig of(Path certs) {
@@ -158,11 +160,12 @@ public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean htt
         Duration hsts = n.duration("hsts_max_age", Duration.ZERO);
         boolean hstsSub = n.bool("hsts_include_subdomains", false);
         boolean hstsPreload = n.bool("hsts_preload", false);
+        boolean ocsp = n.bool("ocsp_stapling", false);
         n.finish();
         return n.build(() -> new TlsConfig(Path.of(certs), keyFile == null ? null : Path.of(keyFile), strict, h2, defaultHost, passwordEnv,
                 passwordFile == null ? null : Path.of(passwordFile), allowExpired, protocols, clientAuth,
                 clientCa == null ? null : Path.of(clientCa), provider, (int) cacheSize, sessionTimeout, handshakeTimeout,
-                hsts, hstsSub, hstsPreload), null);
+                hsts, hstsSub, hstsPreload, ocsp), null);
     }
 
     /** Accepts {@code TLSv1.3}, {@code TLSv1.2}, {@code 1.3} and {@code 1.2}; anything else is kept for the error. */
@@ -205,6 +208,7 @@ public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean htt
         private Duration hstsMaxAge;
         private boolean hstsIncludeSubdomains;
         private boolean hstsPreload;
+        private boolean ocspStapling;
 
         private Builder(TlsConfig c) {
             certs = c.certs;
@@ -225,6 +229,7 @@ public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean htt
             hstsMaxAge = c.hstsMaxAge;
             hstsIncludeSubdomains = c.hstsIncludeSubdomains;
             hstsPreload = c.hstsPreload;
+            ocspStapling = c.ocspStapling;
         }
 
         public Builder certs(Path v) { certs = v; return this; }
@@ -245,11 +250,12 @@ public record TlsConfig(Path certs, Path keyFile, boolean strictSni, boolean htt
         public Builder hstsMaxAge(Duration v) { hstsMaxAge = v; return this; }
         public Builder hstsIncludeSubdomains(boolean v) { hstsIncludeSubdomains = v; return this; }
         public Builder hstsPreload(boolean v) { hstsPreload = v; return this; }
+        public Builder ocspStapling(boolean v) { ocspStapling = v; return this; }
 
         public TlsConfig build() {
             return new TlsConfig(certs, keyFile, strictSni, http2, defaultHost, keyPasswordEnv, keyPasswordFile, allowExpired,
                     protocols, clientAuth, clientCa, provider, sessionCacheSize, sessionTimeout, handshakeTimeout,
-                    hstsMaxAge, hstsIncludeSubdomains, hstsPreload);
+                    hstsMaxAge, hstsIncludeSubdomains, hstsPreload, ocspStapling);
         }
     }
 }

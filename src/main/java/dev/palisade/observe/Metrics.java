@@ -56,6 +56,7 @@ public final class Metrics {
     private final Counter bans;
     private final Counter tlsHandshakes;
     private final Counter tlsFailures;
+    private final Counter tlsOcsp;
     private final Gauge originUp;
     private final Counter originEjections;
     private final Counter originRetries;
@@ -146,6 +147,8 @@ public final class Metrics {
                 }).register(registry);
         tlsHandshakes = counter("palisade_tls_handshakes", "Completed TLS handshakes", "listener", "version");
         tlsFailures = counter("palisade_tls_handshake_failures", "Failed TLS handshakes", "listener", "reason");
+        tlsOcsp = counter("palisade_tls_ocsp_fetches", "OCSP responses fetched for stapling, by result (ok, failed)",
+                "listener", "result");
         originUp = Gauge.builder().name("palisade_origin_up").help("1 when the origin server is healthy, 0 when ejected")
                 .labelNames("group", "origin").withoutExemplars().register(registry);
         originEjections = counter("palisade_origin_ejections", "Origin servers taken out of rotation", "group", "origin");
@@ -274,6 +277,13 @@ public final class Metrics {
     public void tlsHandshakesFailed(String listener, String reason, long n) {
         if (n > 0) {
             tlsFailureCells.get(listener).get(reason).inc(n);
+        }
+    }
+
+    /** {@code n} more OCSP fetches on {@code listener} that ended in {@code result} (ok, failed). */
+    public void tlsOcspFetches(String listener, String result, long n) {
+        if (n > 0) {
+            tlsOcsp.labelValues(listener, result).inc(n);
         }
     }
 

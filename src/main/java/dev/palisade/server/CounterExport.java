@@ -40,6 +40,8 @@ final class CounterExport {
             m.tlsHandshakesFailed(l, "sni_refused", delta("tls." + l + ".sni", sni));
             m.tlsHandshakesFailed(l, "timeout", delta("tls." + l + ".timeout", timeout));
             m.tlsHandshakesFailed(l, "other", delta("tls." + l + ".other", Math.max(0, c.failed() - notTls - sni - timeout)));
+            m.tlsOcspFetches(l, "ok", delta("tls." + l + ".ocsp_ok", c.ocspFetched()));
+            m.tlsOcspFetches(l, "failed", delta("tls." + l + ".ocsp_failed", c.ocspFailed()));
         }
     }
 

@@ -193,6 +193,11 @@ class EdgeComponents {
         }
         Guard next = guard.reload(config.guard());
         prepared.forEach(TlsTerminator.Prepared::apply);
+        tls.forEach((name, t) -> {
+            if (nextTls.get(name) != t) {
+                t.close();
+            }
+        });
         tls = Map.copyOf(nextTls);
         originTls = origins;
         if (watching) {
@@ -228,6 +233,7 @@ class EdgeComponents {
 
     void close() {
         watchers.values().forEach(CertificateWatcher::close);
+        tls.values().forEach(TlsTerminator::close);
         guard.close();
         if (cluster != null) {
             cluster.close();

@@ -79,6 +79,20 @@ final class CertNames {
         return names.isEmpty() ? subject : subject + " (" + String.join(", ", names) + ")";
     }
 
+    /** The SHA-256 fingerprint of the certificate, lowercase hex without colons; empty if it cannot be encoded. */
+    static String fingerprint(X509Certificate c) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(c.getEncoded());
+            StringBuilder out = new StringBuilder(d.length * 2);
+            for (byte b : d) {
+                out.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+            return out.toString();
+        } catch (java.security.NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
+            return "";
+        }
+    }
+
     static boolean isCa(X509Certificate c) {
         return c.getBasicConstraints() >= 0;
     }

@@ -72,6 +72,8 @@ final class ServerContexts {
                 .sessionTimeout(cfg.sessionTimeout().toSeconds());
         if (provider != SslProvider.JDK) {
             b.option(OpenSslContextOption.GROUPS, GROUPS.clone());
+            // lets the engine carry a staple; BoringSSL sends it only to clients that ask (status_request)
+            b.enableOcsp(cfg.ocspStapling());
         }
         switch (cfg.clientAuth()) {
             case REQUIRED:

@@ -4,6 +4,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 import java.util.List;
+import java.util.function.Function;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -27,6 +28,7 @@ final class SniSelector extends SniHandler {
 
     private final HandshakeGuard guard;
     private final long handshakeTimeoutMillis;
+    private final Function<SslContext, byte[]> staples;
     private boolean notTls;
 
     /**
@@ -35,10 +37,13 @@ final class SniSelector extends SniHandler {
      */
     static final int MAX_CLIENT_HELLO = 32 * 1024;
 
-    SniSelector(AsyncMapping<String, SslContext> mapping, long handshakeTimeoutMillis, HandshakeGuard guard) {
+    /** @param staples the OCSP response to staple for a context (null: none); only asked of OpenSSL engines */
+    SniSelector(AsyncMapping<String, SslContext> mapping, long handshakeTimeoutMillis, HandshakeGuard guard,
+                Function<SslContext, byte[]> staples) {
         super(mapping, MAX_CLIENT_HELLO, handshakeTimeoutMillis);
         this.guard = guard;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+        this.staples = staples;
     }
 
     /**
@@ -82,7 +87,12 @@ final class SniSelector extends SniHandler {
         SSLEngine engine = h.engine();
         // OpenSSL contexts already prefer the server's order (SSL_OP_CIPHER_SERVER_PREFERENCE, set by Netty on
         // the context); setting parameters on each engine would re-apply protocols and suites per connection
-        if (!(engine instanceof ReferenceCountedOpenSslEngine)) {
+        if (engine instanceof ReferenceCountedOpenSslEngine open) {
+            byte[] staple = staples.apply(context);
+            if (staple != null) {
+                open.setOcspResponse(staple);
+            }
+        } else {
             SSLParameters p = engine.getSSLParameters();
             p.setUseCipherSuitesOrder(true);
             engine.setSSLParameters(p);

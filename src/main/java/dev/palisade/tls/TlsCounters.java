@@ -12,6 +12,8 @@ public final class TlsCounters {
     final LongAdder notTls = new LongAdder();
     final LongAdder sniRefused = new LongAdder();
     final LongAdder timedOut = new LongAdder();
+    final LongAdder ocspFetched = new LongAdder();
+    final LongAdder ocspFailed = new LongAdder();
 
     /** Completed handshakes. */
     public long handshakes() {
@@ -36,5 +38,15 @@ public final class TlsCounters {
     /** Handshakes that did not finish within handshake_timeout. */
     public long timedOut() {
         return timedOut.sum();
+    }
+
+    /** OCSP responses fetched, checked and ready to staple. */
+    public long ocspFetched() {
+        return ocspFetched.sum();
+    }
+
+    /** OCSP fetches that failed: responder down, an error status, a response that does not check out. */
+    public long ocspFailed() {
+        return ocspFailed.sum();
     }
 }

@@ -1,9 +1,6 @@
 package dev.palisade.tls;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -25,8 +22,6 @@ public final class TlsFacts {
     static final AttributeKey<String> SNI = AttributeKey.valueOf("palisade.tls.sni");
 
     private static final AttributeKey<ClientCertificate> CLIENT_CERT = AttributeKey.valueOf("palisade.tls.clientCert");
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private TlsFacts() {
     }
@@ -71,20 +66,7 @@ public final class TlsFacts {
     /** The SHA-256 fingerprint of the client's certificate, lowercase hex without colons; empty when none. */
     public static String clientFingerprint(Channel ch) {
         X509Certificate c = clientCertificate(ch);
-        if (c == null) {
-            return "";
-        }
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(c.getEncoded());
-            char[] out = new char[d.length * 2];
-            for (int i = 0; i < d.length; i++) {
-                out[2 * i] = HEX[(d[i] >> 4) & 0xf];
-                out[2 * i + 1] = HEX[d[i] & 0xf];
-            }
-            return new String(out);
-        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
-            return "";
-        }
+        return c == null ? "" : CertNames.fingerprint(c);
     }
 
     /**

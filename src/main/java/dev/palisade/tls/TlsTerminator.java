@@ -6,7 +6,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -55,10 +60,15 @@ public final class TlsTerminator {
     /** The first key encrypts new tickets; the second still opens tickets from the previous period. */
     private volatile OpenSslSessionTicketKey[] ticketKeys = {newTicketKey()};
     private final AtomicLong nextRotation = new AtomicLong();
+    /** Fetches OCSP staples while a loaded state asks for them (ocsp_stapling with OpenSSL); else null. */
+    private OcspStapling ocsp;
 
-    /** Everything one load produced; replaced whole. */
+    /**
+     * Everything one load produced; replaced whole. {@code stapled} maps each context that may carry an OCSP
+     * staple (by identity) to its certificate's fingerprint; empty without stapling.
+     */
     private record State(TlsConfig cfg, SslProvider provider, SniTable table, List<ServedCertificate> certificates,
-                         List<String> warnings, int outOfDate) {
+                         List<String> warnings, int outOfDate, Map<SslContext, String> stapled) {
     }
 
     private TlsTerminator(String listener, Function<String, String> environment, Clock clock) {
@@ -81,6 +91,7 @@ public final class TlsTerminator {
             throws ConfigException {
         TlsTerminator t = new TlsTerminator(listener, environment, clock);
         t.state = t.build(cfg);
+        t.staple(t.state);
         t.nextRotation.set(System.nanoTime() + rotationPeriod(cfg));
         t.logState("TLS ready");
         return t;
@@ -93,7 +104,7 @@ public final class TlsTerminator {
      */
     public ChannelHandler newHandler(ByteBufAllocator alloc) {
         long timeout = state.cfg().handshakeTimeout().toMillis();
-        return new SniSelector(mapping, timeout, new HandshakeGuard(counters, failureLog));
+        return new SniSelector(mapping, timeout, new HandshakeGuard(counters, failureLog), this::stapleFor);
     }
 
     /** Re-reads the certificates with the current settings. */
@@ -133,8 +144,37 @@ public final class TlsTerminator {
 
         public void apply() {
             state = next;
+            staple(next);
             logState("TLS reloaded");
         }
+    }
+
+    /** Stops background work (OCSP fetching); the terminator serves no more connections after this. */
+    public synchronized void close() {
+        if (ocsp != null) {
+            ocsp.close();
+            ocsp = null;
+        }
+    }
+
+    /** Starts, updates or stops OCSP fetching for the certificates of {@code s}. */
+    private synchronized void staple(State s) {
+        if (!s.stapled().isEmpty()) {
+            if (ocsp == null) {
+                ocsp = new OcspStapling(listener, counters, clock, s.cfg().handshakeTimeout());
+            }
+            ocsp.serve(s.certificates());
+        } else if (ocsp != null) {
+            ocsp.close();
+            ocsp = null;
+        }
+    }
+
+    /** The OCSP response to staple on a handshake that uses {@code ctx}, or null. Called on event loops: reads only. */
+    byte[] stapleFor(SslContext ctx) {
+        String fingerprint = state.stapled().get(ctx);
+        OcspStapling o = ocsp;
+        return fingerprint == null || o == null ? null : o.staple(fingerprint);
     }
 
     /**
@@ -292,8 +332,46 @@ public final class TlsTerminator {
         if (table == null || !problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+        Map<SslContext, String> stapled = stapling(cfg, provider, entries, where, warnings, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
         List<String> w = warnings.stream().map(ConfigProblem::toString).toList();
-        return new State(cfg, provider, table, loaded.certificates(), w, loaded.outOfDate());
+        return new State(cfg, provider, table, loaded.certificates(), w, loaded.outOfDate(), stapled);
+    }
+
+    /**
+     * The contexts whose certificates get OCSP staples. Only OpenSSL staples: the JDK's server fetches the
+     * response inside the handshake (blocking the event loop up to its timeout), so provider: jdk with
+     * ocsp_stapling is refused, and an automatic fallback to the JDK is warned about.
+     */
+    private static Map<SslContext, String> stapling(TlsConfig cfg, SslProvider provider, List<SniTable.Entry> entries,
+                                                    String where, List<ConfigProblem> warnings, List<ConfigProblem> problems) {
+        if (!cfg.ocspStapling()) {
+            return Map.of();
+        }
+        if (provider == SslProvider.JDK) {
+            ConfigProblem p = new ConfigProblem(where, 0, "ocsp_stapling", cfg.provider() == TlsConfig.Provider.JDK
+                    ? "needs the OpenSSL provider (expected: provider: auto or openssl; the JDK provider would fetch "
+                            + "the OCSP response inside each handshake)"
+                    : "OpenSSL is not available here, and the JDK provider that runs instead does not staple: "
+                            + "certificates are served without OCSP staples");
+            (cfg.provider() == TlsConfig.Provider.JDK ? problems : warnings).add(p);
+            return Map.of();
+        }
+        Map<SslContext, String> out = new IdentityHashMap<>();
+        Set<ServedCertificate> warned = new HashSet<>();
+        for (SniTable.Entry e : entries) {
+            String why = OcspStapling.unstapleable(e.certificate());
+            if (why != null) {
+                if (warned.add(e.certificate())) {
+                    warnings.add(PemFile.problem(e.certificate().certFile().toString(), why));
+                }
+            } else {
+                out.put(e.context(), CertNames.fingerprint(e.certificate().leaf()));
+            }
+        }
+        return out.isEmpty() ? Map.of() : Collections.unmodifiableMap(out);
     }
 
     private static List<X509Certificate> clientCas(TlsConfig cfg, List<ConfigProblem> problems) {

@@ -1,6 +1,7 @@
 package dev.palisade.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,7 @@ class TlsConfigTest {
         assertEquals(Duration.ofSeconds(10), c.handshakeTimeout());
         assertTrue(c.http2());
         assertEquals("", c.hstsHeader());
+        assertFalse(c.ocspStapling());
     }
 
     @Test
@@ -60,8 +62,10 @@ class TlsConfigTest {
                 hsts_max_age: 365d
                 hsts_include_subdomains: true
                 hsts_preload: true
+                ocsp_stapling: true
                 """);
         assertTrue(c.strictSni());
+        assertTrue(c.ocspStapling());
         assertEquals(Path.of("/etc/palisade/private/key.pem"), c.keyFile());
         assertEquals("www.example.com", c.defaultHost());
         assertEquals("PALISADE_KEY_PASSWORD", c.keyPasswordEnv());
@@ -94,6 +98,7 @@ class TlsConfigTest {
                 .contains("hsts_preload: true needs hsts_max_age of at least 365d"));
         assertTrue(problem("hsts_include_subdomains: true").getMessage().contains("without hsts_max_age"));
         assertTrue(problem("hsts_max_age: soon").getMessage().contains("hsts_max_age"));
+        assertTrue(problem("ocsp_stapling: sometimes").getMessage().contains("ocsp_stapling"));
     }
 
     @Test
