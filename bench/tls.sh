@@ -27,16 +27,11 @@ JIT_WARMUP=300
 JIT_QUIET=5
 CONNECTIONS=50
 THREADS=1
-BUILD=1
 ONLY="handshake,resumed,keepalive"
 HS_CLIENTS=8
 TARGETS="palisade,nginx,haproxy"
-JAR="$REPO_DIR/target/palisade.jar"
-KEEP_TMP=0
 OUT_DIR="$BENCH_DIR/out"
 STAMP=$(date -u +%Y-%m-%d-%H%M%S)
-PALISADE_JAVA_OPTS=${PALISADE_JAVA_OPTS:-"-Xms512m -Xmx512m"}
-PALISADE_ARGS=${PALISADE_ARGS:-}
 PROVIDER=auto
 
 usage() {
@@ -65,6 +60,7 @@ EOF
 
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
+bench_defaults "-Xms512m -Xmx512m"
 LOG_TAG=bench-tls
 
 while (($#)); do
@@ -78,9 +74,7 @@ while (($#)); do
         --only) ONLY=$2; shift 2 ;;
         --targets) TARGETS=$2; shift 2 ;;
         --provider) PROVIDER=$2; shift 2 ;;
-        --no-build) BUILD=0; shift ;;
-        --jar) JAR=$2; shift 2 ;;
-        --keep-tmp) KEEP_TMP=1; shift ;;
+        --no-build|--jar|--keep-tmp) common_option "$@"; shift "$SHIFT_BY" ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;
     esac
