@@ -100,8 +100,6 @@ $2" start_palisade || die "palisade ($1) did not start: $PALISADE_SKIP"
     PID[$1]=$PALISADE_PID
 }
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
 run_wrk() { # port seconds outfile
     timeout $(($2 + 30)) "$WRK" -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" --timeout 5s -s "$BENCH_DIR/cluster.lua" \
         -H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' \
@@ -131,7 +129,6 @@ for t in "${TARGETS[@]}"; do
     log "warm-up $t (${WARMUP}s)"
     run_wrk "${PORT[$t]}" "$WARMUP" "$TMP/wrk-$t-warmup.txt" || true
 done
-TICK=$(getconf CLK_TCK)
 for ((r = 1; r <= ROUNDS; r++)); do
     for t in "${TARGETS[@]}"; do
         out=$TMP/wrk-$t-$r.txt
@@ -142,7 +139,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
         r1=$(cpu_ticks "$REDIS_PID")
         n=$(field "$out" requests)
         if [[ -n $n && $n -gt 0 ]]; then
-            echo "$(field "$out" rps) $(field "$out" p99_us) $(awk -v c=$((c1 - c0)) -v k="$TICK" -v n="$n" 'BEGIN { printf "%.1f", c / k * 1e6 / n }') $(awk -v c=$((r1 - r0)) -v k="$TICK" -v n="$n" 'BEGIN { printf "%.1f", c / k * 1e6 / n }') $(field "$out" err_status)" >>"$TMP/results-$t.txt"
+            echo "$(field "$out" rps) $(field "$out" p99_us) $(awk -v c=$((c1 - c0)) -v k="$CLK_TCK" -v n="$n" 'BEGIN { printf "%.1f", c / k * 1e6 / n }') $(awk -v c=$((r1 - r0)) -v k="$CLK_TCK" -v n="$n" 'BEGIN { printf "%.1f", c / k * 1e6 / n }') $(field "$out" err_status)" >>"$TMP/results-$t.txt"
         fi
         log "round $r $t: $(grep -o 'rps=[0-9.]* .*p99_us=[0-9]*' "$out" | sed 's/ bytes=[0-9]*//; s/ p50_us=[0-9]* p90_us=[0-9]*//' || true)"
     done

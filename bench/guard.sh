@@ -146,10 +146,6 @@ mkdir -p "$TMP/flood-classes"
 javac -d "$TMP/flood-classes" "$BENCH_DIR/Flood.java" || die "bench/Flood.java does not compile"
 FLOOD_JAVA=(java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$TMP/flood-classes" Flood)
 
-field() { # file key (a BENCH_RESULT line of bench/report.lua)
-    awk -v k="$2" '/^BENCH_RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$1"
-}
-
 wrk_run() { # port seconds outfile pid -> prints "rps p99_ms errors cpu_us_per_request proxy_cpu_percent"
     local c0 c1 e=0 k
     c0=$(cpu_ticks "$4")

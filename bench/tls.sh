@@ -104,15 +104,6 @@ setup_env
 # Measuring
 
 declare -A PORT SPID RPS CPUUS ERRS SESSION JITPCT
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-process_ticks() { # pid: user + system ticks of it and its children
-    local p sum=0 t
-    for p in "$1" $(children_of "$1"); do
-        t=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) || t=0
-        sum=$((sum + ${t:-0}))
-    done
-    echo "$sum"
-}
 
 compiler_ticks() { # pid: user + system ticks of the JVM's JIT compiler threads
     local p t sum=0 v
@@ -130,11 +121,11 @@ jit_warmup() { # port pid max-seconds: rounds of every kind of load until the co
     local start=$SECONDS round=0 p0 j0 p1 j1 pct
     while ((SECONDS - start < $3)); do
         round=$((round + 1))
-        p0=$(process_ticks "$2"); j0=$(compiler_ticks "$2")
+        p0=$(cpu_ticks "$2"); j0=$(compiler_ticks "$2")
         wrk_tls keepalive "$1" 4 "$TMP/wrk-jit-ka.txt" || true
         s_time_tls "$1" 3 "$TMP/wrk-jit-hs.txt" || true
         wrk_tls resumed "$1" 3 "$TMP/wrk-jit-re.txt" || true
-        p1=$(process_ticks "$2"); j1=$(compiler_ticks "$2")
+        p1=$(cpu_ticks "$2"); j1=$(compiler_ticks "$2")
         pct=$(awk -v j=$((j1 - j0)) -v p=$((p1 - p0)) 'BEGIN { printf "%.0f", (p > 0 ? 100 * j / p : 0) }')
         log "palisade: JIT warm-up round $round, compiler threads ${pct}% of its CPU"
         ((pct < JIT_QUIET)) && return 0
@@ -210,12 +201,12 @@ for s in "${SCENARIOS[@]}"; do
         [[ -n ${PORT[$t]:-} ]] || continue
         run_scenario "$s" "${PORT[$t]}" "$WARMUP" "$TMP/wrk-$s-$t-warmup.txt" || true
         out=$TMP/wrk-$s-$t.txt
-        c0=$(process_ticks "${SPID[$t]}"); k0=$(compiler_ticks "${SPID[$t]}")
+        c0=$(cpu_ticks "${SPID[$t]}"); k0=$(compiler_ticks "${SPID[$t]}")
         if ! run_scenario "$s" "${PORT[$t]}" "$DURATION" "$out" || [[ -z $(result "$out" rps) ]]; then
             log "$s / $t: wrk failed: $(tr '\n' ' ' <"$out" | cut -c1-200)"
             continue
         fi
-        c1=$(process_ticks "${SPID[$t]}"); k1=$(compiler_ticks "${SPID[$t]}")
+        c1=$(cpu_ticks "${SPID[$t]}"); k1=$(compiler_ticks "${SPID[$t]}")
         [[ $t == palisade ]] && JITPCT[$s,$t]=$(awk -v k=$((k1 - k0)) -v c=$((c1 - c0)) 'BEGIN { printf "%.0f%%", (c > 0 ? 100 * k / c : 0) }')
         RPS[$s,$t]=$(result "$out" rps)
         CPUUS[$s,$t]=$(awk -v d=$((c1 - c0)) -v hz="$CLK_TCK" -v n="$(result "$out" requests)" \
