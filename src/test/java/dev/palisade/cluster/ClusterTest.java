@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +27,7 @@ import dev.palisade.config.GuardConfig;
 import dev.palisade.config.PalisadeConfig;
 import dev.palisade.guard.flood.BanList;
 import dev.palisade.server.PalisadeServer;
+import dev.palisade.testing.Eventually;
 import dev.palisade.testing.TestOrigin;
 
 /**
@@ -308,14 +310,7 @@ class ClusterTest {
 
     /** Polls {@code condition} every 20 ms for up to 10 s. */
     static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
+        return Eventually.within(Duration.ofSeconds(10), condition);
     }
 
     @Test

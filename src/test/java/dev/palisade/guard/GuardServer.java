@@ -28,6 +28,7 @@ import dev.palisade.guard.client.ProxyProtocolHandler;
 import dev.palisade.guard.flood.AcceptFilter;
 import dev.palisade.guard.flood.GateHandler;
 import dev.palisade.pipeline.ConnectionGate;
+import dev.palisade.testing.Eventually;
 
 /**
  * A small real server on 127.0.0.1, port 0, wired as the proxy's listeners are: the accept filter on the
@@ -90,13 +91,7 @@ public final class GuardServer implements AutoCloseable {
 
     /** Polls {@code condition} up to about 10 s; for state that settles after a close on the server. */
     public static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 1000; i++) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(10);
-        }
-        return condition.getAsBoolean();
+        return Eventually.within(Duration.ofSeconds(10), condition);
     }
 
     @Override

@@ -1,16 +1,24 @@
 package dev.palisade.testing;
 
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition that another thread makes true (a reload, a pushed ban, a health check), up to 15 s. */
+/** Polls a condition that another thread makes true (a reload, a pushed ban, a health check). */
 public final class Eventually {
+
+    private static final Duration DEFAULT = Duration.ofSeconds(15);
 
     private Eventually() {
     }
 
     /** Whether {@code condition} held within 15 s, asked every 20 ms and once more at the end. */
     public static boolean holds(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + 15_000_000_000L;
+        return within(DEFAULT, condition);
+    }
+
+    /** Whether {@code condition} held within {@code limit}, asked every 20 ms and once more at the end. */
+    public static boolean within(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < end) {
             if (condition.getAsBoolean()) {
                 return true;
