@@ -60,9 +60,9 @@ ensure_attack_tools() {
     local pkgs=()
     command -v python3 >/dev/null || pkgs+=(python3)
     if wants sqlmap && ! command -v sqlmap >/dev/null; then pkgs+=(sqlmap); fi
-    if wants wapiti && ! command -v wapiti >/dev/null; then pkgs+=(wapiti); fi
+    # wapiti for its scan and, like wfuzz, for the payload lists it installs
+    if { wants wapiti || wants payloads; } && ! command -v wapiti >/dev/null; then pkgs+=(wapiti); fi
     if wants payloads && [[ ! -d /usr/share/wfuzz/wordlist ]]; then pkgs+=(wfuzz); fi
-    if wants payloads && ! command -v wapiti >/dev/null; then pkgs+=(wapiti); fi
     ((${#pkgs[@]})) || return 0
     [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null || die "install first: apt-get install ${pkgs[*]}"
     log "installing ${pkgs[*]}"

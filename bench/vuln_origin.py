@@ -42,6 +42,7 @@ INDEX = """<html><head><title>shop</title></head><body>
 
 CLIMB = re.compile(r"(\.\.[/\\]|%2e%2e|\.\./)", re.I)
 META = re.compile(r"[;|`&$\n]|\$\(")
+SLEEP = re.compile(r"sleep\s*\(?\s*(\d+)")
 
 
 def query(sql):
@@ -104,8 +105,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/ping":
             host = args.get("host", "")
             if META.search(host):
-                if re.search(r"sleep\s*\(?\s*(\d+)", host):
-                    time.sleep(min(int(re.search(r"sleep\s*\(?\s*(\d+)", host).group(1)), 10))
+                delay = SLEEP.search(host)
+                if delay:
+                    time.sleep(min(int(delay.group(1)), 10))
                 if "id" in host or "whoami" in host:
                     return self.answer(200, "<pre>PING 127.0.0.1\nuid=33(www-data) gid=33(www-data) groups=33(www-data)</pre>")
             return self.answer(200, "<pre>PING %s: 1 packets transmitted, 1 received</pre>" % html.escape(host))

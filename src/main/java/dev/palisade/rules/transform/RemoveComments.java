@@ -24,12 +24,14 @@ final class RemoveComments implements Transform {
         while (start >= 0) {
             sb.append(v, i, start).append(' ');
             int end = v.indexOf("*/", start + 2);
-            if (start + 2 < v.length() && v.charAt(start + 2) == '!') {
+            int stop = end < 0 ? v.length() : end;
+            if (start + 2 < stop && v.charAt(start + 2) == '!') {
+                // an executable comment: its version number (up to 5 digits) goes, its text stays
                 int text = start + 3;
-                while (text < v.length() && text < start + 8 && Character.isDigit(v.charAt(text))) {
+                while (text < stop && text < start + 8 && Character.isDigit(v.charAt(text))) {
                     text++;
                 }
-                sb.append(v, Math.min(text, end < 0 ? v.length() : end), end < 0 ? v.length() : end).append(' ');
+                sb.append(v, text, stop).append(' ');
             }
             if (end < 0) {
                 return sb.toString();
