@@ -34,6 +34,7 @@ import dev.palisade.pipeline.Outcome;
 import dev.palisade.server.PalisadeServer;
 import dev.palisade.testing.Closing;
 import dev.palisade.testing.DebianTool;
+import dev.palisade.testing.Eventually;
 import dev.palisade.testing.TestOrigin;
 
 /**
@@ -86,6 +87,18 @@ class DashboardBrowserTest {
                     Map.of("Host", "shop.example")), new Outcome(403, 0, 0, 1_000_000, "", RULE, "xss"));
         }
         String base = proxy.admin().url();
+        // the stats are sampled once a second: wait for a sample taken after the blocks before loading the page
+        HttpRequest stats = HttpRequest.newBuilder(URI.create(base + "api/stats")).build();
+        assertTrue(Eventually.holds(() -> {
+            try {
+                return http.send(stats, HttpResponse.BodyHandlers.ofString()).body().contains(RULE);
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }), "the blocks reach /api/stats");
         String dom = chromium(profile, "--dump-dom", base);
 
         assertTrue(dom.contains("<td>" + RULE + "</td>"), "rule row: " + dom);
