@@ -3,6 +3,7 @@ package dev.palisade.rules;
 import java.util.List;
 
 import dev.palisade.rules.operator.Operator;
+import dev.palisade.rules.transform.CharMask;
 
 /**
  * A rule's {@code when} condition: conditions on targets combined with and, or and not. Evaluation
@@ -26,8 +27,13 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
             // the phrase walk already knows which strings hold the phrases: no second walk per value
             boolean byWalk = phrase >= 0 && op.decidedByPhrases();
             Values values = target.values(ev);
+            CharMask needs = op.needs();
+            boolean sift = needs != CharMask.ALL;
+            if (sift && !values.anyMeets(needs)) {
+                return null;
+            }
             for (int i = 0; i < values.size(); i++) {
-                if (ev.excluding() && ev.excluded(rule, values.name(i))) {
+                if (ev.excluding() && ev.excluded(rule, values.name(i)) || sift && !values.meets(i, needs)) {
                     continue;
                 }
                 String v = values.text(i);

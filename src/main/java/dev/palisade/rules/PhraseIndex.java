@@ -231,14 +231,10 @@ final class PhraseIndex {
      * Each distinct string is walked once per request, whatever the number of targets it is a value of.
      */
     void scan(int t, Evaluation ev, long[] found) {
-        Values values = phraseTargets[t].values(ev);
+        long[] labels = phraseTargets[t].values(ev).phraseLabels(ev, words);
         int m = t * words;
-        for (int i = 0; i < values.size(); i++) {
-            int at = ev.labelsOf(values.text(i));
-            long[] labels = ev.phraseLabels();
-            for (int w = 0; w < words; w++) {
-                found[w] |= labels[at + w] & masks[m + w];
-            }
+        for (int w = 0; w < words; w++) {
+            found[w] |= labels[w] & masks[m + w];
         }
     }
 

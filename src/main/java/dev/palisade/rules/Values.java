@@ -3,6 +3,7 @@ package dev.palisade.rules;
 import java.util.Arrays;
 import java.util.Locale;
 
+import dev.palisade.rules.transform.CharMask;
 import dev.palisade.rules.transform.Transform;
 
 /**
@@ -27,6 +28,15 @@ final class Values {
     private final int size;
     /** Names put together so far, shared by every transform of the same field values. */
     private String[] names;
+    /** The characters of text i as a {@link CharMask} summary in words 2i and 2i + 1; null until asked for. */
+    private long[] chars;
+    /** The union of {@link #chars}: characters some text holds. */
+    private long charsLo;
+    private long charsHi;
+    /** The labels of the phrases occurring in some text (see {@link #phraseLabels}); null until asked for. */
+    private long[] phraseLabels;
+    /** For the values of {@code any(...)}: the members' values they were put together from, else null. */
+    private Values[] parts;
 
     private Values(String prefix, String[] prefixes, String[] keys, String[] texts, int size) {
         this.prefix = prefix;
@@ -75,21 +85,116 @@ final class Values {
 
     /**
      * These values through {@code t}, computed with {@code ev}'s memo; this instance when no text changed,
-     * else a new one sharing the names.
+     * else a new one sharing the names. A text that holds none of the transform's {@link Transform#triggers}
+     * (or one of its {@link Transform#stoppers}) is not read, so a chain of transforms over values with nothing
+     * to decode costs a few bit tests, not a pass over every character per transform.
      */
     Values map(Transform t, int transformId, Evaluation ev) {
+        if (size == 0) {
+            return this;
+        }
+        long[] c = chars();
+        CharMask triggers = t.triggers();
+        if (!triggers.meets(charsLo, charsHi)) {
+            return this;
+        }
+        CharMask stoppers = t.stoppers();
         String[] out = null;
+        long[] outChars = null;
         for (int i = 0; i < size; i++) {
+            long lo = c[2 * i];
+            long hi = c[2 * i + 1];
+            if (!triggers.meets(lo, hi) || stoppers.meets(lo, hi)) {
+                continue;
+            }
             String v = texts[i];
             String r = ev.transformed(t, transformId, v);
-            if (r != v && out == null) {
-                out = Arrays.copyOf(texts, size);
-            }
-            if (out != null) {
+            if (r != v) {
+                if (out == null) {
+                    out = Arrays.copyOf(texts, size);
+                    outChars = Arrays.copyOf(c, 2 * size);
+                }
                 out[i] = r;
+                CharMask.summarize(r, outChars, 2 * i);
             }
         }
-        return out == null ? this : withTexts(out);
+        if (out == null) {
+            return this;
+        }
+        Values m = withTexts(out);
+        m.setChars(outChars);
+        return m;
+    }
+
+    /** Whether text {@code i} holds a character of {@code m}. */
+    boolean meets(int i, CharMask m) {
+        long[] c = chars();
+        return m.meets(c[2 * i], c[2 * i + 1]);
+    }
+
+    /** Whether some text holds a character of {@code m}. */
+    boolean anyMeets(CharMask m) {
+        chars();
+        return m.meets(charsLo, charsHi);
+    }
+
+    /** The character summary of every text (two words each), computed on first use. */
+    private long[] chars() {
+        if (chars == null) {
+            long[] c = new long[2 * size];
+            for (int i = 0; i < size; i++) {
+                CharMask.summarize(texts[i], c, 2 * i);
+            }
+            setChars(c);
+        }
+        return chars;
+    }
+
+    private void setChars(long[] c) {
+        long lo = 0;
+        long hi = 0;
+        for (int i = 0; i < size; i++) {
+            lo |= c[2 * i];
+            hi |= c[2 * i + 1];
+        }
+        chars = c;
+        charsLo = lo;
+        charsHi = hi;
+    }
+
+    /**
+     * The labels of the phrases that occur in some text, as {@link PhraseIndex#words} words: asked for once per
+     * values instance, so every target that yields the same instance (a transform that changed nothing) shares
+     * one look at each text.
+     */
+    long[] phraseLabels(Evaluation ev, int words) {
+        if (size == 0) {
+            // NONE is shared by every request: nothing is kept on it
+            return new long[words];
+        }
+        if (phraseLabels == null) {
+            long[] u = new long[words];
+            if (parts != null) {
+                // the members' own values are often targets of other conditions: their labels are reused
+                for (Values p : parts) {
+                    long[] l = p.phraseLabels(ev, words);
+                    for (int w = 0; w < words; w++) {
+                        u[w] |= l[w];
+                    }
+                }
+                phraseLabels = u;
+                return u;
+            }
+            for (int i = 0; i < size; i++) {
+                int at = ev.labelsOf(texts[i]);
+                long[] labels = ev.phraseLabels();
+                for (int w = 0; w < words; w++) {
+                    u[w] |= labels[at + w];
+                }
+            }
+            phraseLabels = u;
+        }
+        return phraseLabels;
     }
 
     /** The length of each value, under the same names. */
@@ -147,15 +252,22 @@ final class Values {
         String[] prefixes = new String[total];
         String[] keys = new String[total];
         String[] texts = new String[total];
+        long[] chars = new long[2 * total];
         int n = 0;
         for (Values p : parts) {
+            if (p.size > 0) {
+                System.arraycopy(p.chars(), 0, chars, 2 * n, 2 * p.size);
+            }
             for (int i = 0; i < p.size; i++) {
                 prefixes[n] = p.prefix(i);
                 keys[n] = p.key(i);
                 texts[n++] = p.texts[i];
             }
         }
-        return new Values(null, prefixes, keys, texts, total);
+        Values v = new Values(null, prefixes, keys, texts, total);
+        v.setChars(chars);
+        v.parts = parts;
+        return v;
     }
 
     /** Collects the values of a field, all under one prefix. */

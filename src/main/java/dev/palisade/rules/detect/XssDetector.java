@@ -107,6 +107,8 @@ public final class XssDetector {
     }
 
     /** Every context judged here needs one of these characters; a value without any is plain text. */
+    public static final String NEEDS = "<:=(`{'\"";
+
     private static boolean plain(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

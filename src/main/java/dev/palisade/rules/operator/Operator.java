@@ -1,5 +1,7 @@
 package dev.palisade.rules.operator;
 
+import dev.palisade.rules.transform.CharMask;
+
 /**
  * Tests one (already transformed) value. Implementations are compiled once at load, immutable and
  * thread-safe, and must run in time linear in the value's length.
@@ -30,6 +32,15 @@ public interface Operator {
      */
     default java.util.Set<String> requiredValues() {
         return null;
+    }
+
+    /**
+     * Characters one of which a value must hold for this operator to pass it ({@code is xss} needs markup or
+     * script punctuation); the engine skips values, or whole targets, without any of them unread.
+     * {@link CharMask#ALL} when there is no such set.
+     */
+    default CharMask needs() {
+        return CharMask.ALL;
     }
 
     /** True for {@code exists}, which asks whether a field has any value rather than testing one. */

@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import dev.palisade.rules.detect.SqliDetector;
 import dev.palisade.rules.detect.XssDetector;
+import dev.palisade.rules.transform.CharMask;
 
 /**
  * Every operator a rule may name, in one visible list, with the kind of argument it takes. A factory
@@ -36,8 +37,8 @@ public final class Operators {
             new Spec("matches", Kind.TEXT, a -> new Matches(a.text())),
             new Spec("in cidr", Kind.LIST, a -> new InCidr(a.list())),
             new Spec("exists", Kind.NONE, a -> new Exists()),
-            new Spec("is sqli", Kind.NONE, a -> new Detector("sqli", SqliDetector::isSqli)),
-            new Spec("is xss", Kind.NONE, a -> new Detector("xss", XssDetector::isXss)),
+            new Spec("is sqli", Kind.NONE, a -> new Detector("sqli", SqliDetector::isSqli, CharMask.ALL)),
+            new Spec("is xss", Kind.NONE, a -> new Detector("xss", XssDetector::isXss, CharMask.of(XssDetector.NEEDS))),
             new Spec("==", Kind.NUMBER, a -> new Compare(Compare.Op.EQ, a.number())),
             new Spec("!=", Kind.NUMBER, a -> new Compare(Compare.Op.NE, a.number())),
             new Spec(">", Kind.NUMBER, a -> new Compare(Compare.Op.GT, a.number())),

@@ -7,9 +7,18 @@ package dev.palisade.rules.transform;
  */
 final class Base64Decode implements Transform {
 
+    /** Anything but the base64 alphabets, padding and line breaks. */
+    private static final CharMask STOPPERS = CharMask.range('A', 'Z').or(CharMask.range('a', 'z')).or(CharMask.range('0', '9'))
+            .or(CharMask.of("+-/_= \n\r\t")).not();
+
     @Override
     public String name() {
         return "base64_decode";
+    }
+
+    @Override
+    public CharMask stoppers() {
+        return STOPPERS;
     }
 
     @Override

@@ -9,9 +9,18 @@ package dev.palisade.rules.transform;
  */
 final class CmdLine implements Transform {
 
+    /** What lower-casing changes, '+' (a space in a form-encoded line) and what {@link #plain} looks for. */
+    private static final CharMask TRIGGERS = CharMask.range('A', 'Z').or(CharMask.BEYOND_ASCII)
+            .or(CharMask.of("+\\'\"^${ \t\f")).or(CharMask.range((char) 0x0b, (char) 0x0b));
+
     @Override
     public String name() {
         return "cmd_line";
+    }
+
+    @Override
+    public CharMask triggers() {
+        return TRIGGERS;
     }
 
     @Override

@@ -3,9 +3,16 @@ package dev.palisade.rules.transform;
 /** {@code compress_whitespace}: turns every run of whitespace into one space. */
 final class CompressWhitespace implements Transform {
 
+    private static final CharMask TRIGGERS = CharMask.range('\0', ' ').or(CharMask.BEYOND_ASCII);
+
     @Override
     public String name() {
         return "compress_whitespace";
+    }
+
+    @Override
+    public CharMask triggers() {
+        return TRIGGERS;
     }
 
     @Override

@@ -7,11 +7,18 @@ package dev.palisade.rules.transform;
  */
 final class FormDecode implements Transform {
 
+    private static final CharMask TRIGGERS = CharMask.of("%+");
+
     private static final UrlDecode URL = new UrlDecode();
 
     @Override
     public String name() {
         return "form_decode";
+    }
+
+    @Override
+    public CharMask triggers() {
+        return TRIGGERS;
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.Map;
  */
 final class HtmlDecode implements Transform {
 
+    private static final CharMask TRIGGERS = CharMask.of("&");
+
     private static final Map<String, String> NAMED = Map.ofEntries(
             Map.entry("lt", "<"), Map.entry("gt", ">"), Map.entry("amp", "&"), Map.entry("quot", "\""),
             Map.entry("apos", "'"), Map.entry("nbsp", "\u00a0"), Map.entry("tab", "\t"), Map.entry("newline", "\n"),
@@ -24,6 +26,11 @@ final class HtmlDecode implements Transform {
     @Override
     public String name() {
         return "html_decode";
+    }
+
+    @Override
+    public CharMask triggers() {
+        return TRIGGERS;
     }
 
     @Override

@@ -7,9 +7,16 @@ package dev.palisade.rules.transform;
  */
 final class JsDecode implements Transform {
 
+    private static final CharMask TRIGGERS = CharMask.of("\\");
+
     @Override
     public String name() {
         return "js_decode";
+    }
+
+    @Override
+    public CharMask triggers() {
+        return TRIGGERS;
     }
 
     @Override

@@ -5,9 +5,16 @@ import java.util.Locale;
 /** {@code lower}: lowercases (root locale, so no Turkish dotless i surprises). */
 final class Lower implements Transform {
 
+    private static final CharMask TRIGGERS = CharMask.range('A', 'Z').or(CharMask.BEYOND_ASCII);
+
     @Override
     public String name() {
         return "lower";
+    }
+
+    @Override
+    public CharMask triggers() {
+        return TRIGGERS;
     }
 
     @Override

@@ -12,9 +12,16 @@ import java.util.Deque;
  */
 final class NormalizePath implements Transform {
 
+    private static final CharMask TRIGGERS = CharMask.of("\\/.");
+
     @Override
     public String name() {
         return "normalize_path";
+    }
+
+    @Override
+    public CharMask triggers() {
+        return TRIGGERS;
     }
 
     @Override

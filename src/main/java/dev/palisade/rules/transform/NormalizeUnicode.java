@@ -9,6 +9,8 @@ import java.text.Normalizer;
  */
 final class NormalizeUnicode implements Transform {
 
+    private static final CharMask TRIGGERS = CharMask.BEYOND_ASCII;
+
     /** Slash look-alikes that NFKC keeps but old IIS and some decoders folded to '/' and '\\'. */
     private static String slashes(String s) {
         return s.replace('\u2215', '/').replace('\u2044', '/').replace('\u29f8', '/').replace('\u2216', '\\')
@@ -18,6 +20,11 @@ final class NormalizeUnicode implements Transform {
     @Override
     public String name() {
         return "normalize_unicode";
+    }
+
+    @Override
+    public CharMask triggers() {
+        return TRIGGERS;
     }
 
     @Override

@@ -8,9 +8,16 @@ package dev.palisade.rules.transform;
  */
 final class RemoveComments implements Transform {
 
+    private static final CharMask TRIGGERS = CharMask.of("/");
+
     @Override
     public String name() {
         return "remove_comments";
+    }
+
+    @Override
+    public CharMask triggers() {
+        return TRIGGERS;
     }
 
     @Override

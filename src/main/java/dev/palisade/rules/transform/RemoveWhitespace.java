@@ -3,6 +3,8 @@ package dev.palisade.rules.transform;
 /** {@code remove_whitespace}: drops every whitespace character (also non-breaking spaces and vertical tabs). */
 final class RemoveWhitespace implements Transform {
 
+    private static final CharMask TRIGGERS = CharMask.range('\0', ' ').or(CharMask.BEYOND_ASCII);
+
     @Override
     public String name() {
         return "remove_whitespace";
@@ -11,6 +13,11 @@ final class RemoveWhitespace implements Transform {
     static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b || c == 0xa0
                 || Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
+    @Override
+    public CharMask triggers() {
+        return TRIGGERS;
     }
 
     @Override

@@ -3,9 +3,16 @@ package dev.palisade.rules.transform;
 /** {@code trim}: removes leading and trailing whitespace and control characters. */
 final class Trim implements Transform {
 
+    private static final CharMask TRIGGERS = CharMask.range('\0', ' ').or(CharMask.BEYOND_ASCII);
+
     @Override
     public String name() {
         return "trim";
+    }
+
+    @Override
+    public CharMask triggers() {
+        return TRIGGERS;
     }
 
     @Override

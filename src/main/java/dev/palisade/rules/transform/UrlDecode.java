@@ -12,11 +12,18 @@ package dev.palisade.rules.transform;
  */
 public final class UrlDecode implements Transform {
 
+    private static final CharMask TRIGGERS = CharMask.of("%");
+
     static final int MAX_ROUNDS = 8;
 
     @Override
     public String name() {
         return "url_decode";
+    }
+
+    @Override
+    public CharMask triggers() {
+        return TRIGGERS;
     }
 
     @Override

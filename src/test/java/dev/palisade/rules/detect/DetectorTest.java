@@ -144,6 +144,10 @@ class DetectorTest {
         for (String v : values) {
             assertEquals(SqliDetector.reason(v, false), SqliDetector.reason(v, true), () -> "sqli: " + v);
             assertEquals(XssDetector.reason(v, false), XssDetector.reason(v, true), () -> "xss: " + v);
+            // the engine skips values without any of NEEDS unread
+            if (v.chars().noneMatch(c -> XssDetector.NEEDS.indexOf(c) >= 0)) {
+                assertEquals(null, XssDetector.reason(v, false), () -> "xss without any of NEEDS: " + v);
+            }
         }
     }
 }

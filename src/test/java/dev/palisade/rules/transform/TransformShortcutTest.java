@@ -59,6 +59,59 @@ class TransformShortcutTest {
         assertTrue(shortcut > 1000, "shortcut taken " + shortcut + " times");
     }
 
+    /**
+     * The engine skips a transform on a value that holds none of its triggers or one of its stoppers: such a
+     * value must come back as the same instance, for every transform, on the corpus and on random strings over
+     * the characters some transform reacts to.
+     */
+    @Test
+    void aValueWithoutTriggersOrWithAStopperIsReturnedAsItIs() throws Exception {
+        List<String> values = inputs();
+        Random rnd = new Random(7);
+        String alphabet = "aAzZ09%+&#;<>='\"`^${}/\\.*- \t\n\r\u000b\f\u001c\u00a0\u2003\u007f\u00e9\0xX_";
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            int n = rnd.nextInt(16);
+            for (int k = 0; k < n; k++) {
+                sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            }
+            values.add(sb.toString());
+        }
+        long[] c = new long[2];
+        int skipped = 0;
+        for (String name : Transforms.names()) {
+            Transform t = Transforms.byName(name);
+            for (String v : values) {
+                CharMask.summarize(v, c, 0);
+                if (!t.triggers().meets(c[0], c[1]) || t.stoppers().meets(c[0], c[1])) {
+                    skipped++;
+                    assertTrue(t.apply(v) == v, name + " changed a value it is skipped on: " + v);
+                }
+            }
+        }
+        assertTrue(skipped > 100_000, "skips checked: " + skipped);
+    }
+
+    @Test
+    void summaryHoldsExactlyTheCharactersOfTheString() {
+        Random rnd = new Random(3);
+        long[] c = new long[2];
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            int n = rnd.nextInt(10);
+            for (int k = 0; k < n; k++) {
+                sb.append((char) (rnd.nextBoolean() ? rnd.nextInt(130) : rnd.nextInt(0x3000)));
+            }
+            String v = sb.toString();
+            CharMask.summarize(v, c, 0);
+            assertEquals(CharMask.of(v), new CharMask(c[0], c[1]), v);
+            for (char ch = 0; ch < 200; ch++) {
+                boolean holds = v.indexOf(ch) >= 0 || ch >= 127 && v.chars().anyMatch(x -> x >= 127);
+                assertEquals(holds, CharMask.of(String.valueOf(ch)).meets(c[0], c[1]), v + " / " + (int) ch);
+            }
+        }
+    }
+
     @Test
     void lowerShortcutEqualsToLowerCase() throws Exception {
         for (String v : inputs()) {
