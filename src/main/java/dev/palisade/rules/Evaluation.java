@@ -346,6 +346,9 @@ public final class Evaluation {
         if (f == Field.HEADERS || f == Field.HEADER_NAMES) {
             return ex.request().headers().size();
         }
+        if (f == Field.HEADER && ex.request().headers().size() <= MAX_VALUES) {
+            return headers().count(Values.HEADERS, name);
+        }
         return field(f, name).size();
     }
 

@@ -13,6 +13,23 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
 
     Match eval(Evaluation ev, Rule rule);
 
+    /**
+     * {@code e.eval(ev, rule)} by type tests rather than an interface call: the four kinds are records, so each
+     * test is one compare, and the calls below stay monomorphic for the JIT.
+     */
+    static Match evaluate(Expr e, Evaluation ev, Rule rule) {
+        if (e instanceof Cond c) {
+            return c.eval(ev, rule);
+        }
+        if (e instanceof Or o) {
+            return o.eval(ev, rule);
+        }
+        if (e instanceof And a) {
+            return a.eval(ev, rule);
+        }
+        return ((Not) e).eval(ev, rule);
+    }
+
     /** Calls {@code visitor} with every target in this expression. */
     void targets(java.util.function.Consumer<Target> visitor);
 
@@ -54,8 +71,8 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
         @Override
         public Match eval(Evaluation ev, Rule rule) {
             Match first = null;
-            for (Expr e : parts) {
-                Match m = e.eval(ev, rule);
+            for (int i = 0, n = parts.size(); i < n; i++) {
+                Match m = evaluate(parts.get(i), ev, rule);
                 if (m == null) {
                     return null;
                 }
@@ -75,8 +92,8 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
     record Or(List<Expr> parts) implements Expr {
         @Override
         public Match eval(Evaluation ev, Rule rule) {
-            for (Expr e : parts) {
-                Match m = e.eval(ev, rule);
+            for (int i = 0, n = parts.size(); i < n; i++) {
+                Match m = evaluate(parts.get(i), ev, rule);
                 if (m != null) {
                     return m;
                 }
@@ -93,7 +110,7 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
     record Not(Expr inner) implements Expr {
         @Override
         public Match eval(Evaluation ev, Rule rule) {
-            return inner.eval(ev, rule) == null ? Match.ABSENCE : null;
+            return evaluate(inner, ev, rule) == null ? Match.ABSENCE : null;
         }
 
         @Override

@@ -66,7 +66,7 @@ public final class RuleEngineStage implements RequestStage {
             if (ev.ruleExcluded(rule)) {
                 continue;
             }
-            Match m = rule.when().eval(ev, rule);
+            Match m = Expr.evaluate(rule.when(), ev, rule);
             if (m == null) {
                 continue;
             }

@@ -75,6 +75,6 @@ public final class RuleSet {
     /** Whether {@code rule} (which must belong to this set) matches {@code ex}, ignoring mode and action. */
     public Match match(Rule rule, Exchange ex, RulesConfig cfg) {
         Evaluation ev = evaluation(ex, cfg);
-        return ev.ruleExcluded(rule) ? null : rule.when().eval(ev, rule);
+        return ev.ruleExcluded(rule) ? null : Expr.evaluate(rule.when(), ev, rule);
     }
 }

@@ -10,18 +10,19 @@ import dev.palisade.rules.transform.Transform;
  * The values one target yielded for one request, each with its name for the log and for exclusions
  * ({@code args:q}). Arrays rather than a list of records: a transform that changes no value returns the
  * same instance, one that changes some shares the names and copies only the texts, and a name is put
- * together ({@code "args:" + "q"}) only when a match or an exclusion asks for it.
+ * together ({@code "args:" + "q"}) only when a match or an exclusion asks for it. The values of
+ * {@code any(a, b)} are a view over the members' values, not a copy, so the members' summaries and phrase
+ * labels serve the union too, and a transform of the union is the union of the members' transforms.
  */
 final class Values {
 
     /** The name prefix of header values, whose keys are lower-cased when a name is put together. */
     static final String HEADERS = "headers:";
 
-    static final Values NONE = new Values("", null, null, new String[0], 0);
+    static final Values NONE = new Values("", null, new String[0], 0);
 
-    /** The prefix of every value, or null when {@link #prefixes} holds one per value (a union). */
+    /** The prefix of every value (null for a union). */
     private final String prefix;
-    private final String[] prefixes;
     /** The key after the prefix ({@code q} of {@code args:q}) per value; null when no value has one. */
     private final String[] keys;
     private final String[] texts;
@@ -35,19 +36,31 @@ final class Values {
     private long charsHi;
     /** The labels of the phrases occurring in some text (see {@link #phraseLabels}); null until asked for. */
     private long[] phraseLabels;
-    /** For the values of {@code any(...)}: the members' values they were put together from, else null. */
-    private Values[] parts;
+    /** For the values of {@code any(...)}: the members' non-empty values, in order (no texts of its own); else null. */
+    private final Values[] parts;
 
-    private Values(String prefix, String[] prefixes, String[] keys, String[] texts, int size) {
+    private Values(String prefix, String[] keys, String[] texts, int size) {
         this.prefix = prefix;
-        this.prefixes = prefixes;
         this.keys = keys;
         this.texts = texts;
         this.size = size;
+        this.parts = null;
+    }
+
+    private Values(Values[] parts) {
+        int n = 0;
+        for (Values p : parts) {
+            n += p.size;
+        }
+        this.prefix = null;
+        this.keys = null;
+        this.texts = null;
+        this.size = n;
+        this.parts = parts;
     }
 
     static Values one(String name, String text) {
-        return new Values(name, null, null, new String[] {text}, 1);
+        return new Values(name, null, new String[] {text}, 1);
     }
 
     int size() {
@@ -55,11 +68,16 @@ final class Values {
     }
 
     String text(int i) {
-        return texts[i];
-    }
-
-    private String prefix(int i) {
-        return prefix != null ? prefix : prefixes[i];
+        if (parts == null) {
+            return texts[i];
+        }
+        for (Values p : parts) {
+            if (i < p.size) {
+                return p.text(i);
+            }
+            i -= p.size;
+        }
+        throw new IndexOutOfBoundsException(i);
     }
 
     private String key(int i) {
@@ -68,6 +86,15 @@ final class Values {
 
     /** {@code prefix + key} ({@code args:q}), the key lower-cased for headers; just the prefix when there is no key. */
     String name(int i) {
+        if (parts != null) {
+            for (Values p : parts) {
+                if (i < p.size) {
+                    return p.name(i);
+                }
+                i -= p.size;
+            }
+            throw new IndexOutOfBoundsException(i);
+        }
         String[] n = names;
         if (n == null) {
             n = new String[texts.length];
@@ -76,7 +103,7 @@ final class Values {
         String s = n[i];
         if (s == null) {
             String k = key(i);
-            String p = prefix(i);
+            String p = prefix;
             s = k == null ? p : p + (p == HEADERS ? k.toLowerCase(Locale.ROOT) : k);
             n[i] = s;
         }
@@ -92,6 +119,19 @@ final class Values {
     Values map(Transform t, int transformId, Evaluation ev) {
         if (size == 0) {
             return this;
+        }
+        if (parts != null) {
+            Values[] out = null;
+            for (int k = 0; k < parts.length; k++) {
+                Values m = parts[k].map(t, transformId, ev);
+                if (m != parts[k] && out == null) {
+                    out = parts.clone();
+                }
+                if (out != null) {
+                    out[k] = m;
+                }
+            }
+            return out == null ? this : new Values(out);
         }
         long[] c = chars();
         CharMask triggers = t.triggers();
@@ -128,12 +168,29 @@ final class Values {
 
     /** Whether text {@code i} holds a character of {@code m}. */
     boolean meets(int i, CharMask m) {
+        if (parts != null) {
+            for (Values p : parts) {
+                if (i < p.size) {
+                    return p.meets(i, m);
+                }
+                i -= p.size;
+            }
+            throw new IndexOutOfBoundsException(i);
+        }
         long[] c = chars();
         return m.meets(c[2 * i], c[2 * i + 1]);
     }
 
     /** Whether some text holds a character of {@code m}. */
     boolean anyMeets(CharMask m) {
+        if (parts != null) {
+            for (Values p : parts) {
+                if (p.anyMeets(m)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         chars();
         return m.meets(charsLo, charsHi);
     }
@@ -199,6 +256,13 @@ final class Values {
 
     /** The length of each value, under the same names. */
     Values lengths() {
+        if (parts != null) {
+            Values[] out = new Values[parts.length];
+            for (int k = 0; k < parts.length; k++) {
+                out[k] = parts[k].lengths();
+            }
+            return new Values(out);
+        }
         String[] out = new String[size];
         for (int i = 0; i < size; i++) {
             out[i] = Integer.toString(texts[i].length());
@@ -210,64 +274,97 @@ final class Values {
         if (names == null) {
             names = new String[texts.length];
         }
-        Values m = new Values(prefix, prefixes, keys, out, size);
+        Values m = new Values(prefix, keys, out, size);
         m.names = names;
         return m;
     }
 
     /** The values named {@code prefix + key} ({@code args:q} from {@code args}); header keys compared ignoring case. */
     Values select(String prefix, String key) {
+        if (parts != null) {
+            throw new IllegalStateException("select reads a field's own values, not a union");
+        }
         Builder b = null;
+        long[] c = null;
         for (int i = 0; i < size; i++) {
-            String p = prefix(i);
+            String p = this.prefix;
             String k = key(i);
             if (p.equals(prefix) && k != null && (p == HEADERS ? key.equalsIgnoreCase(k) : key.equals(k))) {
                 b = b == null ? new Builder(prefix, 1) : b;
                 b.add(k, texts[i]);
+                if (chars != null) {
+                    // the selected texts keep the summaries already made of them
+                    c = c == null ? new long[2] : Arrays.copyOf(c, c.length + 2);
+                    c[c.length - 2] = chars[2 * i];
+                    c[c.length - 1] = chars[2 * i + 1];
+                }
             }
         }
-        return b == null ? NONE : b.build();
+        if (b == null) {
+            return NONE;
+        }
+        Values v = b.build();
+        if (c != null) {
+            v.setChars(c);
+        }
+        return v;
+    }
+
+    /** How many values {@link #select} would pick. */
+    int count(String prefix, String key) {
+        if (parts != null) {
+            throw new IllegalStateException("count reads a field's own values, not a union");
+        }
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            String p = this.prefix;
+            String k = key(i);
+            if (p.equals(prefix) && k != null && (p == HEADERS ? key.equalsIgnoreCase(k) : key.equals(k))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The keys of these values as values named {@code name} (cookie names from cookies). */
     Values keysAs(String name) {
-        return size == 0 ? NONE : new Values(name, null, null, keys == null ? new String[size] : keys, size);
+        if (parts != null) {
+            throw new IllegalStateException("keysAs reads a field's own values, not a union");
+        }
+        return size == 0 ? NONE : new Values(name, null, keys == null ? new String[size] : keys, size);
     }
 
-    /** The values of every part, in order; a part that is alone in having values is returned as it is. */
+    /**
+     * The values of every part, in order, as a view over the parts (nested unions flattened); a part that is
+     * alone in having values is returned as it is.
+     */
     static Values concat(Values[] parts) {
-        int total = 0;
-        Values only = NONE;
         int nonEmpty = 0;
+        int flat = 0;
+        Values only = NONE;
         for (Values p : parts) {
             if (p.size > 0) {
-                total += p.size;
                 only = p;
                 nonEmpty++;
+                flat += p.parts == null ? 1 : p.parts.length;
             }
         }
         if (nonEmpty <= 1) {
             return only;
         }
-        String[] prefixes = new String[total];
-        String[] keys = new String[total];
-        String[] texts = new String[total];
-        long[] chars = new long[2 * total];
+        Values[] members = new Values[flat];
         int n = 0;
         for (Values p : parts) {
             if (p.size > 0) {
-                System.arraycopy(p.chars(), 0, chars, 2 * n, 2 * p.size);
-            }
-            for (int i = 0; i < p.size; i++) {
-                prefixes[n] = p.prefix(i);
-                keys[n] = p.key(i);
-                texts[n++] = p.texts[i];
+                if (p.parts == null) {
+                    members[n++] = p;
+                } else {
+                    System.arraycopy(p.parts, 0, members, n, p.parts.length);
+                    n += p.parts.length;
+                }
             }
         }
-        Values v = new Values(null, prefixes, keys, texts, total);
-        v.setChars(chars);
-        v.parts = parts;
-        return v;
+        return new Values(members);
     }
 
     /** Collects the values of a field, all under one prefix. */
@@ -302,7 +399,7 @@ final class Values {
         }
 
         Values build() {
-            return size == 0 ? NONE : new Values(prefix, null, keys, texts, size);
+            return size == 0 ? NONE : new Values(prefix, keys, texts, size);
         }
     }
 }

@@ -117,17 +117,38 @@ public final class SqliDetector {
     private static final String[] PLAIN_BREAKERS = {"union", "between", "like", "regexp", "rlike", "sounds", "glob",
         " is ", " in ", "waitfor", "select"};
 
+    private static final boolean[] BREAKER_CHARS = new boolean[128];
+    /** Bit {@code (a & 31) * 32 + (b & 31)}: some word of {@link #PLAIN_BREAKERS} starts with ASCII {@code a b}, any case. */
+    private static final long[] BREAKER_PAIRS = new long[16];
+
+    static {
+        for (char c : "'\"`;()=<>|&#/*@!~^%+-".toCharArray()) {
+            BREAKER_CHARS[c] = true;
+        }
+        for (String w : PLAIN_BREAKERS) {
+            int k = (w.charAt(0) & 31) << 5 | (w.charAt(1) & 31);
+            BREAKER_PAIRS[k >> 6] |= 1L << k;
+        }
+    }
+
     private static boolean plain(String v) {
-        for (int i = 0; i < v.length(); i++) {
+        int n = v.length();
+        for (int i = 0; i < n; i++) {
             char c = v.charAt(i);
-            if ("'\"`;()=<>|&#/*@!~^%+-".indexOf(c) >= 0 || c > 0x7e) {
+            if (c > 0x7e || BREAKER_CHARS[c]) {
                 return false;
             }
         }
-        String l = v.toLowerCase(java.util.Locale.ROOT);
-        for (String w : PLAIN_BREAKERS) {
-            if (l.contains(w)) {
-                return false;
+        // one pass for the words, without a lower-cased copy: only where the first two characters (folded to
+        // five bits, so a few other pairs pass too) can start one is a word compared
+        for (int i = 0; i + 1 < n; i++) {
+            int k = (v.charAt(i) & 31) << 5 | (v.charAt(i + 1) & 31);
+            if ((BREAKER_PAIRS[k >> 6] & 1L << k) != 0) {
+                for (String w : PLAIN_BREAKERS) {
+                    if (v.regionMatches(true, i, w, 0, w.length())) {
+                        return false;
+                    }
+                }
             }
         }
         return true;
