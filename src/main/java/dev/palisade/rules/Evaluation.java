@@ -2,6 +2,7 @@ package dev.palisade.rules;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class Evaluation {
     /** At most this many values are kept per collection; {@code count(...)} still reports the true number. */
     static final int MAX_VALUES = 2048;
 
-    private final Exchange ex;
+    private Exchange ex;
     private static final String ARGS_PREFIX = "args:";
     private static final String COOKIES_PREFIX = "cookies:";
 
@@ -39,8 +40,10 @@ public final class Evaluation {
     private final String[][] memoOut = new String[Transforms.count()][];
     /** Per transform id: how many results were remembered (the latest {@link #MEMO} are kept). */
     private final int[] memoCount = new int[Transforms.count()];
-    private final long bodyLimit;
-    private final List<RulesConfig.Exclusion> exclusions;
+    private long bodyLimit;
+    private List<RulesConfig.Exclusion> exclusions;
+    /** Whether a request is using this evaluation (see {@link RuleSet#reusable}). */
+    private boolean busy;
     private final PhraseIndex index;
     /** Phrase condition ids found so far, as bits (complete for the targets scanned). */
     private final long[] phrasesFound;
@@ -66,13 +69,58 @@ public final class Evaluation {
     private String body;
 
     Evaluation(Exchange ex, RuleSet set, long bodyLimit, List<RulesConfig.Exclusion> configured) {
-        this.ex = ex;
         this.cache = new Values[Math.max(1, set.slots())];
         this.index = set.index();
         this.phrasesScanned = new boolean[index.phraseTargets()];
         this.phrasesFound = new long[index.words()];
+        begin(ex, bodyLimit, configured);
+    }
+
+    /** Starts evaluating {@code ex}: this evaluation is fresh, or was {@link #end ended}. */
+    Evaluation begin(Exchange ex, long bodyLimit, List<RulesConfig.Exclusion> configured) {
+        this.ex = ex;
         this.bodyLimit = bodyLimit;
         this.exclusions = configured.isEmpty() ? List.of() : matching(ex.request(), configured);
+        this.busy = true;
+        return this;
+    }
+
+    boolean busy() {
+        return busy;
+    }
+
+    /**
+     * Ends the request: forgets everything it read (so no request's data outlives it here) and leaves the arrays
+     * for the next request on this thread, whose evaluation then writes into memory already in the caches
+     * instead of allocating its own.
+     */
+    void end() {
+        ex = null;
+        Arrays.fill(cache, null);
+        for (int t = 0; t < memoIn.length; t++) {
+            if (memoCount[t] > 0) {
+                Arrays.fill(memoIn[t], null);
+                Arrays.fill(memoOut[t], null);
+                memoCount[t] = 0;
+            }
+        }
+        Arrays.fill(phrasesFound, 0L);
+        Arrays.fill(phrasesScanned, false);
+        if (walkedCount > 0) {
+            Arrays.fill(walked, null);
+            walkedCount = 0;
+        }
+        args = null;
+        argNames = null;
+        files = null;
+        argsBuilder = null;
+        filesBuilder = null;
+        argTotal = 0;
+        cookies = null;
+        headers = null;
+        cookieTotal = 0;
+        body = null;
+        busy = false;
     }
 
     private static List<RulesConfig.Exclusion> matching(RequestHead req, List<RulesConfig.Exclusion> all) {

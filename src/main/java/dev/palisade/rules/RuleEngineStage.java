@@ -55,7 +55,15 @@ public final class RuleEngineStage implements RequestStage {
         if (off || rules.size() == 0) {
             return Verdict.CONTINUE;
         }
-        Evaluation ev = rules.evaluation(ex, cfg);
+        Evaluation ev = rules.reusable(ex, cfg);
+        try {
+            return evaluate(ex, ev);
+        } finally {
+            ev.end();
+        }
+    }
+
+    private Verdict evaluate(Exchange ex, Evaluation ev) {
         List<RuleHit> hits = null;
         int score = 0;
         Rule crossed = null;

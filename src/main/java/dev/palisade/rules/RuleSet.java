@@ -38,6 +38,9 @@ public final class RuleSet {
         this.index = new PhraseIndex(this.rules);
     }
 
+    /** Per thread, the evaluation its requests reuse (dropped with this rule set when a reload replaces it). */
+    private final ThreadLocal<Evaluation> spare = new ThreadLocal<>();
+
     PhraseIndex index() {
         return index;
     }
@@ -72,9 +75,27 @@ public final class RuleSet {
         return new Evaluation(ex, this, cfg.bodyLimit(), cfg.exclusions());
     }
 
+    /**
+     * An evaluation for {@code ex} that reuses this thread's arrays from its last request, unless those are
+     * in use; the caller calls {@link Evaluation#end} when done (in a finally block).
+     */
+    Evaluation reusable(Exchange ex, RulesConfig cfg) {
+        Evaluation ev = spare.get();
+        if (ev == null) {
+            ev = evaluation(ex, cfg);
+            spare.set(ev);
+            return ev;
+        }
+        return ev.busy() ? evaluation(ex, cfg) : ev.begin(ex, cfg.bodyLimit(), cfg.exclusions());
+    }
+
     /** Whether {@code rule} (which must belong to this set) matches {@code ex}, ignoring mode and action. */
     public Match match(Rule rule, Exchange ex, RulesConfig cfg) {
-        Evaluation ev = evaluation(ex, cfg);
-        return ev.ruleExcluded(rule) ? null : Expr.evaluate(rule.when(), ev, rule);
+        Evaluation ev = reusable(ex, cfg);
+        try {
+            return ev.ruleExcluded(rule) ? null : Expr.evaluate(rule.when(), ev, rule);
+        } finally {
+            ev.end();
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.palisade.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -263,5 +265,35 @@ class RuleEngineStageTest {
                     .map(Rule::id).toList();
             assertEquals(oneByOne, viaStage, r);
         }
+    }
+
+    /**
+     * A thread reuses one evaluation's arrays from request to request: nothing one request read may decide the
+     * next one, and an evaluation still in use (a rule test run inside a request) gets arrays of its own.
+     */
+    @Test
+    void reusedEvaluationsCarryNothingFromOneRequestToTheNext() throws Exception {
+        RuleSet set = RuleLoader.load(BLOCK);
+        RuleEngineStage stage = new RuleEngineStage(set, BLOCK);
+        String ua = " ; User-Agent: " + Corpus.UA;
+        String[] requests = {
+            "GET /item?id=1%27%20union%20select%20password%20from%20users--%20" + ua,
+            "GET /item?id=1" + ua,
+            "GET /search?q=%3Cscript%3Ealert(1)%3C/script%3E" + ua,
+            "GET /search?q=red+shoes ; Cookie: theme=dark" + ua,
+            "GET /../../etc/passwd" + ua,
+            "GET /products?page=2" + ua};
+        for (int round = 0; round < 50; round++) {
+            for (int k = 0; k < requests.length; k++) {
+                Verdict v = stage.onRequest(TestRequest.parse(requests[k]).exchange());
+                assertEquals(k % 2 == 0, v instanceof Verdict.Respond, "round " + round + ": " + requests[k]);
+            }
+        }
+        Evaluation outer = set.reusable(TestRequest.parse(requests[1]).exchange(), BLOCK);
+        Evaluation inner = set.reusable(TestRequest.parse(requests[0]).exchange(), BLOCK);
+        assertNotSame(outer, inner, "a busy evaluation is not handed out twice");
+        inner.end();
+        outer.end();
+        assertSame(outer, set.reusable(TestRequest.parse(requests[1]).exchange(), BLOCK), "the thread's own is reused");
     }
 }
