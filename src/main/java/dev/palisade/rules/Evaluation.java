@@ -11,6 +11,7 @@ import dev.palisade.config.RulesConfig;
 import dev.palisade.pipeline.Exchange;
 import dev.palisade.pipeline.Headers;
 import dev.palisade.pipeline.RequestHead;
+import dev.palisade.rules.transform.CharMask;
 import dev.palisade.rules.transform.Transform;
 import dev.palisade.rules.transform.Transforms;
 
@@ -38,6 +39,8 @@ public final class Evaluation {
     /** Per transform id: recent inputs and their results, so chains reaching the same string share one result. */
     private final String[][] memoIn = new String[Transforms.count()][];
     private final String[][] memoOut = new String[Transforms.count()][];
+    /** Per transform id: the character summaries of {@link #memoOut}, two words each. */
+    private final long[][] memoChars = new long[Transforms.count()][];
     /** Per transform id: how many results were remembered (the latest {@link #MEMO} are kept). */
     private final int[] memoCount = new int[Transforms.count()];
     private long bodyLimit;
@@ -151,28 +154,35 @@ public final class Evaluation {
      * {@code t.apply(v)}, the results that differ from their input remembered by the identity of {@code v}: the
      * same header or argument string reached through several chains ({@code lower(user_agent)},
      * {@code lower(headers)}, {@code lower(any(...))}) is lower-cased once per request. A value a transform
-     * leaves as it is costs only that transform's own check, which is what remembering it would cost.
+     * leaves as it is costs only that transform's own check, which is what remembering it would cost. A changed
+     * result's character summary goes to {@code chars[at]} and {@code chars[at + 1]}, also made once per request.
      */
-    String transformed(Transform t, int id, String v) {
+    String transformed(Transform t, int id, String v, long[] chars, int at) {
         String[] in = memoIn[id];
         if (in != null) {
             int n = Math.min(memoCount[id], MEMO);
             for (int i = 0; i < n; i++) {
                 if (in[i] == v) {
+                    chars[at] = memoChars[id][2 * i];
+                    chars[at + 1] = memoChars[id][2 * i + 1];
                     return memoOut[id][i];
                 }
             }
         }
         String r = t.apply(v);
         if (r != v) {
+            CharMask.summarize(r, chars, at);
             if (in == null) {
                 in = new String[MEMO];
                 memoIn[id] = in;
                 memoOut[id] = new String[MEMO];
+                memoChars[id] = new long[2 * MEMO];
             }
             int slot = memoCount[id]++ % MEMO;
             in[slot] = v;
             memoOut[id][slot] = r;
+            memoChars[id][2 * slot] = chars[at];
+            memoChars[id][2 * slot + 1] = chars[at + 1];
         }
         return r;
     }

@@ -148,14 +148,15 @@ final class Values {
                 continue;
             }
             String v = texts[i];
-            String r = ev.transformed(t, transformId, v);
+            if (outChars == null) {
+                outChars = Arrays.copyOf(c, 2 * size);
+            }
+            String r = ev.transformed(t, transformId, v, outChars, 2 * i);
             if (r != v) {
                 if (out == null) {
                     out = Arrays.copyOf(texts, size);
-                    outChars = Arrays.copyOf(c, 2 * size);
                 }
                 out[i] = r;
-                CharMask.summarize(r, outChars, 2 * i);
             }
         }
         if (out == null) {
