@@ -8,22 +8,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An Aho-Corasick automaton compiled into a deterministic table: one array lookup per character of
- * the value, whatever the number of phrases. The alphabet is compressed to the characters that occur in
- * the phrases (every other character is one class), and the table holds 16-bit entries when the automaton
- * is small enough, which keeps it in the CPU cache: with some twenty automata walked per request, table
- * size, not the instruction count, decides the cost. In the start state, characters that begin no phrase are
- * skipped without touching the table. Phrases may carry a label (a rule condition's number), so one
- * automaton built from many rules' lists tells in one pass which conditions' phrases occur in a value.
+ * An Aho-Corasick automaton. The alphabet is compressed to the characters that occur in the phrases (every
+ * other character is one class). The states near the start, where a walk spends most of its steps, have
+ * full rows of a deterministic table (16-bit entries when the automaton is small enough); a deeper state
+ * keeps only its own edges, usually one, and falls back along its failure link to a state with a full row.
+ * A full table for every state would hold states times classes entries (some 650 KB for the shipped rules)
+ * that a proxy's other work pushes out of the CPU caches between requests; this way the automaton stays
+ * near 64 KB and a failure link costs no more steps than the characters walked. In the start state,
+ * characters that begin no phrase are skipped without touching the table. Phrases may carry a label (a rule
+ * condition's number), so one automaton built from many rules' lists tells in one pass which conditions'
+ * phrases occur in a value.
  */
 public final class PhraseAutomaton {
 
     private final int[] asciiClass = new int[128];
     private final Map<Character, Integer> otherClass = new HashMap<>();
     private final int classes;
-    /** Next state by state times {@link #classes} plus class; one of the two is null. */
+    /** States below this number (breadth-first, so the shallow ones) have full rows in the table. */
+    private final int dense;
+    /** Next state by state times {@link #classes} plus class, for the dense states; one of the two is null. */
     private final int[] delta;
     private final char[] smallDelta;
+    /** For sparse state s: its edges are {@code edgeClass/edgeTarget[edgeStart[s - dense] .. edgeStart[s - dense + 1])}. */
+    private final int[] edgeStart;
+    private final int[] edgeClass;
+    private final int[] edgeTarget;
+    /** For sparse state s: its failure link, at {@code s - dense}. */
+    private final int[] failOf;
     /** Bit s: state s accepts (some phrase ends here). */
     private final long[] accepting;
     private final int[][] labels;
@@ -37,6 +48,8 @@ public final class PhraseAutomaton {
      */
     private final long[] pairs = new long[128 * 128 / 64];
     private final boolean acceptsEmpty;
+    /** Table entries the dense states may take when the depth is chosen here: 64 KB of 16-bit entries. */
+    static final int DENSE_BUDGET = 32 * 1024;
 
     PhraseAutomaton(List<String> phrases) {
         this(phrases, null);
@@ -44,6 +57,14 @@ public final class PhraseAutomaton {
 
     /** An automaton whose phrase {@code i} carries {@code phraseLabels[i]} (null: no labels). */
     public PhraseAutomaton(List<String> phrases, int[] phraseLabels) {
+        this(phrases, phraseLabels, -1);
+    }
+
+    /**
+     * With {@code denseDepth} >= 0, the states up to that depth get full rows; with -1, as many levels as fit in
+     * {@link #DENSE_BUDGET} entries (the start state's row always).
+     */
+    PhraseAutomaton(List<String> phrases, int[] phraseLabels, int denseDepth) {
         int next = 1;
         for (String p : phrases) {
             for (int i = 0; i < p.length(); i++) {
@@ -115,13 +136,87 @@ public final class PhraseAutomaton {
                 }
             }
         }
-        labels = stateLabels;
+        // number the states breadth-first, so the shallow ones, which get full rows, come first
+        int[] order = new int[n];
+        int[] depth = new int[n];
+        int[] newId = new int[n];
+        int head = 0;
+        int size = 1;
+        order[0] = 0;
+        while (head < size) {
+            int st = order[head++];
+            for (int c = 0; c < classes; c++) {
+                int t = go.get(st)[c];
+                if (t > 0) {
+                    depth[t] = depth[st] + 1;
+                    order[size++] = t;
+                }
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            newId[order[k]] = k;
+        }
+        int maxDepth = denseDepth;
+        if (maxDepth < 0) {
+            // the deepest level whose states, with all shallower ones, still fit in the budget
+            maxDepth = 0;
+            while (true) {
+                int fit = 0;
+                for (int k = 0; k < n; k++) {
+                    fit += depth[k] <= maxDepth + 1 ? 1 : 0;
+                }
+                if ((long) fit * classes > DENSE_BUDGET) {
+                    break;
+                }
+                maxDepth++;
+                if (fit == n) {
+                    break;
+                }
+            }
+        }
+        int d = 0;
+        while (d < n && depth[order[d]] <= maxDepth) {
+            d++;
+        }
+        dense = d;
+        labels = new int[n][];
         acceptsEmpty = accept[0];
         accepting = new long[(n + 63) / 64];
         for (int st = 0; st < n; st++) {
+            int id = newId[st];
+            labels[id] = stateLabels[st];
             if (accept[st]) {
-                accepting[st >> 6] |= 1L << st;
+                accepting[id >> 6] |= 1L << id;
             }
+        }
+        int[] rows = new int[dense * classes];
+        for (int k = 0; k < dense; k++) {
+            int st = order[k];
+            for (int c = 0; c < classes; c++) {
+                rows[k * classes + c] = newId[table[st * classes + c]];
+            }
+        }
+        int sparse = n - dense;
+        edgeStart = new int[sparse + 1];
+        failOf = new int[sparse];
+        List<int[]> edges = new ArrayList<>();
+        for (int k = dense; k < n; k++) {
+            int st = order[k];
+            edgeStart[k - dense] = edges.size();
+            failOf[k - dense] = newId[fail[st]];
+            for (int c = 0; c < classes; c++) {
+                int t = go.get(st)[c];
+                if (t > 0) {
+                    edges.add(new int[] {c, newId[t]});
+                }
+            }
+        }
+        edgeStart[sparse] = edges.size();
+        edgeClass = new int[edges.size()];
+        edgeTarget = new int[edges.size()];
+        for (int k = 0; k < edges.size(); k++) {
+            edgeClass[k] = edges.get(k)[0];
+            edgeTarget[k] = edges.get(k)[1];
         }
         for (int ch = 0; ch < 128; ch++) {
             starts[ch] = asciiClass[ch] != 0 && table[asciiClass[ch]] != 0;
@@ -148,12 +243,12 @@ public final class PhraseAutomaton {
         boolean small = n <= Character.MAX_VALUE;
         char[] narrow = null;
         if (small) {
-            narrow = new char[table.length];
-            for (int k = 0; k < table.length; k++) {
-                narrow[k] = (char) table[k];
+            narrow = new char[rows.length];
+            for (int k = 0; k < rows.length; k++) {
+                narrow[k] = (char) rows[k];
             }
         }
-        delta = small ? null : table;
+        delta = small ? null : rows;
         smallDelta = narrow;
     }
 
@@ -206,6 +301,15 @@ public final class PhraseAutomaton {
 
     private int step(int state, char ch) {
         int c = ch < 128 ? asciiClass[ch] : (otherClass.isEmpty() ? 0 : classOf(ch));
+        while (state >= dense) {
+            int s = state - dense;
+            for (int e = edgeStart[s], end = edgeStart[s + 1]; e < end; e++) {
+                if (edgeClass[e] == c) {
+                    return edgeTarget[e];
+                }
+            }
+            state = failOf[s];
+        }
         int k = state * classes + c;
         return smallDelta != null ? smallDelta[k] : delta[k];
     }

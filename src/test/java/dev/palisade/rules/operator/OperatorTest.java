@@ -140,21 +140,68 @@ class OperatorTest {
                 phrases.add(random(rnd, alphabet, 1 + rnd.nextInt(4)));
                 labels[p] = p;
             }
-            PhraseAutomaton a = new PhraseAutomaton(phrases, labels);
-            for (int v = 0; v < 40; v++) {
-                String value = random(rnd, alphabet, rnd.nextInt(12));
-                long[] words = new long[2];
-                a.labelsIn(value, words, 1);
-                java.util.BitSet found = java.util.BitSet.valueOf(new long[] {words[1]});
-                boolean any = false;
-                for (int p = 0; p < count; p++) {
-                    boolean occurs = value.contains(phrases.get(p));
-                    any |= occurs;
-                    assertEquals(occurs, found.get(p), phrases + " in '" + value + "'");
+            // full rows for every state (-1 on automata this small), for the start state only, and up to depth 1
+            for (int denseDepth = -1; denseDepth <= 1; denseDepth++) {
+                PhraseAutomaton a = new PhraseAutomaton(phrases, labels, denseDepth);
+                for (int v = 0; v < 40; v++) {
+                    String value = random(rnd, alphabet, rnd.nextInt(12));
+                    long[] words = new long[2];
+                    a.labelsIn(value, words, 1);
+                    java.util.BitSet found = java.util.BitSet.valueOf(new long[] {words[1]});
+                    boolean any = false;
+                    for (int p = 0; p < count; p++) {
+                        boolean occurs = value.contains(phrases.get(p));
+                        any |= occurs;
+                        assertEquals(occurs, found.get(p), denseDepth + ": " + phrases + " in '" + value + "'");
+                    }
+                    assertEquals(any, a.find(value), denseDepth + ": " + phrases + " in '" + value + "'");
                 }
-                assertEquals(any, a.find(value), phrases + " in '" + value + "'");
             }
         }
+    }
+
+    /**
+     * The shipped rules' list files as one automaton (with the depth of full rows chosen by size, so most states
+     * keep only their own edges) against a substring search, on every corpus line.
+     */
+    @Test
+    void aLargeAutomatonWithSparseStatesFindsWhatASubstringSearchFinds() throws Exception {
+        List<String> phrases = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("rules/lists"))) {
+            for (java.nio.file.Path f : files.sorted().toList()) {
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    if (!line.isBlank() && !line.startsWith("#") && phrases.size() < 6000) {
+                        phrases.add(line.strip());
+                    }
+                }
+            }
+        }
+        int[] labels = new int[phrases.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % 128;
+        }
+        PhraseAutomaton a = new PhraseAutomaton(phrases, labels);
+        List<String> values = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/test/resources/corpus"))) {
+            for (java.nio.file.Path f : files.sorted().toList()) {
+                java.nio.file.Files.readAllLines(f).forEach(l -> values.add(l.toLowerCase(java.util.Locale.ROOT)));
+            }
+        }
+        int hits = 0;
+        for (String value : values) {
+            long[] words = new long[2];
+            a.labelsIn(value, words, 0);
+            long[] expected = new long[2];
+            for (int p = 0; p < phrases.size(); p++) {
+                if (value.contains(phrases.get(p))) {
+                    expected[labels[p] >> 6] |= 1L << labels[p];
+                }
+            }
+            assertEquals(expected[0], words[0], value);
+            assertEquals(expected[1], words[1], value);
+            hits += expected[0] != 0 || expected[1] != 0 ? 1 : 0;
+        }
+        assertTrue(phrases.size() > 200 && hits > 100, phrases.size() + " phrases, " + hits + " values with a phrase");
     }
 
     private static String random(java.util.Random rnd, char[] alphabet, int length) {
