@@ -23,6 +23,10 @@ public final class Operators {
     /** One registered operator. */
     public record Spec(String name, Kind kind, Function<OperatorArg, Operator> factory) {}
 
+    /** One of each detector for every rule and rule set: they share the table of verdicts they remember. */
+    private static final Detector SQLI = new Detector("sqli", SqliDetector::isSqli, CharMask.ALL);
+    private static final Detector XSS = new Detector("xss", XssDetector::isXss, CharMask.of(XssDetector.NEEDS));
+
     private static final List<Spec> ALL = List.of(
             new Spec("equals", Kind.TEXT, a -> new Equals(a.text())),
             new Spec("equals any", Kind.LIST, a -> new InSet(a.list())),
@@ -37,8 +41,8 @@ public final class Operators {
             new Spec("matches", Kind.TEXT, a -> new Matches(a.text())),
             new Spec("in cidr", Kind.LIST, a -> new InCidr(a.list())),
             new Spec("exists", Kind.NONE, a -> new Exists()),
-            new Spec("is sqli", Kind.NONE, a -> new Detector("sqli", SqliDetector::isSqli, CharMask.ALL)),
-            new Spec("is xss", Kind.NONE, a -> new Detector("xss", XssDetector::isXss, CharMask.of(XssDetector.NEEDS))),
+            new Spec("is sqli", Kind.NONE, a -> SQLI),
+            new Spec("is xss", Kind.NONE, a -> XSS),
             new Spec("==", Kind.NUMBER, a -> new Compare(Compare.Op.EQ, a.number())),
             new Spec("!=", Kind.NUMBER, a -> new Compare(Compare.Op.NE, a.number())),
             new Spec(">", Kind.NUMBER, a -> new Compare(Compare.Op.GT, a.number())),

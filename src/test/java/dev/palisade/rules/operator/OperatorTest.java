@@ -204,6 +204,39 @@ class OperatorTest {
         assertTrue(phrases.size() > 200 && hits > 100, phrases.size() + " phrases, " + hits + " values with a phrase");
     }
 
+    /**
+     * The detectors remember verdicts on short values across requests: asked again, and asked after thousands
+     * of other values have gone through the same fixed table (colliding, pushing entries out), they answer
+     * exactly what the tokenizers answer; long values are judged every time.
+     */
+    @Test
+    void rememberedDetectorVerdictsAreTheDetectorsVerdicts() throws Exception {
+        Operator sqli = make("is sqli", null);
+        Operator xss = make("is xss", null);
+        List<String> values = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/test/resources/corpus"))) {
+            for (java.nio.file.Path f : files.sorted().toList()) {
+                values.addAll(java.nio.file.Files.readAllLines(f));
+            }
+        }
+        values.add("1' or '1'='1" + "x".repeat(Detector.MAX_REMEMBERED));
+        java.util.Random rnd = new java.util.Random(11);
+        for (int i = 0; i < 3 * Detector.SLOTS; i++) {
+            values.add(random(rnd, new char[] {'a', '1', '\'', ' ', '<', '=', '(', ')', '-', 'o', 'r'}, 1 + rnd.nextInt(12)));
+        }
+        int attacks = 0;
+        for (int round = 0; round < 3; round++) {
+            for (String v : values) {
+                boolean s = dev.palisade.rules.detect.SqliDetector.isSqli(v);
+                boolean x = dev.palisade.rules.detect.XssDetector.isXss(v);
+                assertEquals(s, sqli.test(v), "sqli, round " + round + ": " + v);
+                assertEquals(x, xss.test(v), "xss, round " + round + ": " + v);
+                attacks += s || x ? 1 : 0;
+            }
+        }
+        assertTrue(attacks > 1000, "attacks among the values: " + attacks);
+    }
+
     private static String random(java.util.Random rnd, char[] alphabet, int length) {
         StringBuilder b = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
