@@ -14,8 +14,8 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
     Match eval(Evaluation ev, Rule rule);
 
     /**
-     * {@code e.eval(ev, rule)} by type tests rather than an interface call: the four kinds are records, so each
-     * test is one compare, and the calls below stay monomorphic for the JIT.
+     * {@code e.eval(ev, rule)} by type tests rather than an interface call: the four kinds are final classes, so
+     * each test is one compare, and the calls below stay monomorphic for the JIT.
      */
     static Match evaluate(Expr e, Evaluation ev, Rule rule) {
         if (e instanceof Cond c) {
@@ -33,19 +33,67 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
     /** Calls {@code visitor} with every target in this expression. */
     void targets(java.util.function.Consumer<Target> visitor);
 
-    /** {@code target operator}: holds when any value of the target passes the operator. */
-    record Cond(Target target, Operator op, String opText) implements Expr {
+    /**
+     * {@code target operator}: holds when any value of the target passes the operator. A class rather than a
+     * record so that what evaluation asks of the operator on every request is read once, here, instead of
+     * through interface calls on each evaluation.
+     */
+    final class Cond implements Expr {
+        private final Target target;
+        private final Operator op;
+        private final String opText;
+        private final boolean phrases;
+        private final boolean decidedByPhrases;
+        private final boolean presence;
+        private final CharMask needs;
+        private final boolean sift;
+        /** The rule set's number for this phrase condition (see {@link PhraseIndex}), -1 when it has none. */
+        private int phraseId = -1;
+
+        public Cond(Target target, Operator op, String opText) {
+            this.target = target;
+            this.op = op;
+            this.opText = opText;
+            this.phrases = op.requiredPhrases() != null;
+            this.decidedByPhrases = op.decidedByPhrases();
+            this.presence = op.presence();
+            this.needs = op.needs();
+            this.sift = needs != CharMask.ALL;
+        }
+
+        public Target target() {
+            return target;
+        }
+
+        public Operator op() {
+            return op;
+        }
+
+        public String opText() {
+            return opText;
+        }
+
+        /** Set once, by the phrase index of the one rule set this condition belongs to. */
+        void phraseId(int id) {
+            if (phraseId >= 0 && phraseId != id) {
+                throw new IllegalStateException("a condition belongs to one rule set");
+            }
+            phraseId = id;
+        }
+
+        int phraseId() {
+            return phraseId;
+        }
+
         @Override
         public Match eval(Evaluation ev, Rule rule) {
-            int phrase = op.requiredPhrases() == null ? -1 : ev.phraseId(this);
+            int phrase = phrases ? phraseId : -1;
             if (phrase >= 0 && ev.phraseAbsent(phrase)) {
                 return null;
             }
             // the phrase walk already knows which strings hold the phrases: no second walk per value
-            boolean byWalk = phrase >= 0 && op.decidedByPhrases();
+            boolean byWalk = phrase >= 0 && decidedByPhrases;
             Values values = target.values(ev);
-            CharMask needs = op.needs();
-            boolean sift = needs != CharMask.ALL;
             if (sift && !values.anyMeets(needs)) {
                 return null;
             }
@@ -54,7 +102,7 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
                     continue;
                 }
                 String v = values.text(i);
-                if (op.presence() || (byWalk ? ev.phraseIn(v, phrase) : op.test(v))) {
+                if (presence || (byWalk ? ev.phraseIn(v, phrase) : op.test(v))) {
                     return new Match(values.name(i), v);
                 }
             }
@@ -64,6 +112,11 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
         @Override
         public void targets(java.util.function.Consumer<Target> visitor) {
             visitor.accept(target);
+        }
+
+        @Override
+        public String toString() {
+            return target + " " + opText;
         }
     }
 

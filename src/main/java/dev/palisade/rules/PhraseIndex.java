@@ -158,6 +158,7 @@ final class PhraseIndex {
             byKey.putIfAbsent(key, c.target());
             int id = phraseIds.size();
             phraseIds.put(c, id);
+            c.phraseId(id);
             targetOf.add(positions.computeIfAbsent(key, k -> positions.size()));
             for (String p : required) {
                 phrases.computeIfAbsent(key, k -> new ArrayList<>()).add(p);

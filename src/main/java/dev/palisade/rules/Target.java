@@ -3,6 +3,7 @@ package dev.palisade.rules;
 import java.util.List;
 import java.util.Locale;
 
+import dev.palisade.rules.transform.CharMask;
 import dev.palisade.rules.transform.Transform;
 import dev.palisade.rules.transform.Transforms;
 
@@ -26,6 +27,8 @@ public final class Target {
     private final List<Target> members;
     private final Target[] memberArray;
     private final int transformId;
+    private final CharMask triggers;
+    private final CharMask stoppers;
     private int slot = -1;
 
     private Target(Kind kind, Field field, String fieldName, Transform transform, Target inner, String key) {
@@ -43,6 +46,8 @@ public final class Target {
         this.members = List.copyOf(members);
         this.memberArray = members.toArray(new Target[0]);
         this.transformId = transform == null ? -1 : Transforms.id(transform);
+        this.triggers = transform == null ? null : transform.triggers();
+        this.stoppers = transform == null ? null : transform.stoppers();
     }
 
     /** {@code any(a, b, ...)}: the values of every member, in order, so one condition covers several fields. */
@@ -149,7 +154,7 @@ public final class Target {
             case TRANSFORM:
                 // a transform returns its input when it changes nothing (no '%' to decode, already lower
                 // case); the inner values are then shared rather than copied
-                return inner.values(ev).map(transform, transformId, ev);
+                return inner.values(ev).map(transform, transformId, triggers, stoppers, ev);
             case UNION: {
                 Values[] parts = new Values[memberArray.length];
                 for (int i = 0; i < parts.length; i++) {

@@ -111,19 +111,20 @@ final class Values {
     }
 
     /**
-     * These values through {@code t}, computed with {@code ev}'s memo; this instance when no text changed,
+     * These values through {@code t} (whose {@link Transform#triggers} and {@link Transform#stoppers} are
+     * passed along, read once per target), computed with {@code ev}'s memo; this instance when no text changed,
      * else a new one sharing the names. A text that holds none of the transform's {@link Transform#triggers}
      * (or one of its {@link Transform#stoppers}) is not read, so a chain of transforms over values with nothing
      * to decode costs a few bit tests, not a pass over every character per transform.
      */
-    Values map(Transform t, int transformId, Evaluation ev) {
+    Values map(Transform t, int transformId, CharMask triggers, CharMask stoppers, Evaluation ev) {
         if (size == 0) {
             return this;
         }
         if (parts != null) {
             Values[] out = null;
             for (int k = 0; k < parts.length; k++) {
-                Values m = parts[k].map(t, transformId, ev);
+                Values m = parts[k].map(t, transformId, triggers, stoppers, ev);
                 if (m != parts[k] && out == null) {
                     out = parts.clone();
                 }
@@ -134,11 +135,9 @@ final class Values {
             return out == null ? this : new Values(out);
         }
         long[] c = chars();
-        CharMask triggers = t.triggers();
         if (!triggers.meets(charsLo, charsHi)) {
             return this;
         }
-        CharMask stoppers = t.stoppers();
         String[] out = null;
         long[] outChars = null;
         for (int i = 0; i < size; i++) {
