@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.palisade.config.Cidr;
 import dev.palisade.config.ConfigException;
@@ -151,142 +153,143 @@ class GuardConfigTest {
         assertNull(g.gate().denyFile());
     }
 
-    @Test
-    void zeroAndNegativeLimitsAreLocated() {
-        List<ConfigProblem> ps = problems("""
-                guard:
-                  gate:
-                    max_connections_per_address: 0
-                    new_connections_per_second: -5
-                  rate_limits:
-                    - name: api
-                      limits:
-                        - {requests: 0, per: 1s}
-                """);
-        String t = text(ps);
-        assertTrue(t.contains("palisade.yaml:8: guard.gate.max_connections_per_address: 0 (expected: 1..1000000)"), t);
-        assertTrue(t.contains("palisade.yaml:9: guard.gate.new_connections_per_second: -5"), t);
-        assertTrue(t.contains("palisade.yaml:13: guard.rate_limits[0].limits[0].requests: 0"), t);
+    /**
+     * One row a bad guard section: the problems it must produce (each checked as a substring of all of them) and,
+     * where the row pins it, how many problems there must be in all.
+     */
+    private record Bad(String name, String guard, List<String> expected, Integer count) {
+        static Bad of(String name, String guard, String... expected) {
+            return new Bad(name, guard, List.of(expected), null);
+        }
+
+        Bad exactly(int n) {
+            return new Bad(name, guard, expected, n);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    @Test
-    void unknownKeysAreReportedWithTheirPath() {
-        List<ConfigProblem> ps = problems("""
-                guard:
-                  gate:
-                    max_conections: 10
-                  slow:
-                    min_body_rate: 100
-                  rate_limits:
-                    - name: api
-                      limits: [10/s]
-                      scope: /api
-                  bogus: 1
-                """);
-        String t = text(ps);
-        assertTrue(t.contains("palisade.yaml:8: guard.gate.max_conections: unknown key"), t);
-        assertTrue(t.contains("palisade.yaml:14: guard.rate_limits[0].scope: unknown key"), t);
-        assertTrue(t.contains("palisade.yaml:15: guard.bogus: unknown key"), t);
-        assertEquals(3, ps.size(), t);
+    static List<Bad> badSections() {
+        return List.of(
+                Bad.of("zero and negative limits are located", """
+                        guard:
+                          gate:
+                            max_connections_per_address: 0
+                            new_connections_per_second: -5
+                          rate_limits:
+                            - name: api
+                              limits:
+                                - {requests: 0, per: 1s}
+                        """,
+                        "palisade.yaml:8: guard.gate.max_connections_per_address: 0 (expected: 1..1000000)",
+                        "palisade.yaml:9: guard.gate.new_connections_per_second: -5",
+                        "palisade.yaml:13: guard.rate_limits[0].limits[0].requests: 0"),
+                Bad.of("unknown keys are reported with their path", """
+                        guard:
+                          gate:
+                            max_conections: 10
+                          slow:
+                            min_body_rate: 100
+                          rate_limits:
+                            - name: api
+                              limits: [10/s]
+                              scope: /api
+                          bogus: 1
+                        """,
+                        "palisade.yaml:8: guard.gate.max_conections: unknown key",
+                        "palisade.yaml:14: guard.rate_limits[0].scope: unknown key",
+                        "palisade.yaml:15: guard.bogus: unknown key").exactly(3),
+                Bad.of("malformed cidrs, keys and limits are located", """
+                        guard:
+                          gate:
+                            allow: [10.0.0.0/8, 10.0.0.300/8]
+                            deny: ["2001:db8::/200"]
+                          rate_limits:
+                            - name: api
+                              key: [address, ip]
+                              limits: ["100 per second"]
+                              mode: enforce
+                        """,
+                        "palisade.yaml:8: guard.gate.allow[1]: cidr: '10.0.0.300/8' is not an IP address",
+                        "palisade.yaml:9: guard.gate.deny[0]: cidr: prefix /200",
+                        "palisade.yaml:12: guard.rate_limits[0].key[1]: key: 'ip'",
+                        "palisade.yaml:13: guard.rate_limits[0].limits[0]: limit: '100 per second'",
+                        "palisade.yaml:14: guard.rate_limits[0].mode: 'enforce' (expected: block or detect)"),
+                Bad.of("duplicate and overlapping policies are refused", """
+                        guard:
+                          rate_limits:
+                            - name: a
+                              limits: [10/s]
+                              methods: [GET, POST]
+                            - name: a
+                              limits: [20/s]
+                            - name: b
+                              limits: [5/s]
+                              methods: [post, get]
+                        """,
+                        "palisade.yaml:11: guard.rate_limits[1]: name: 'a' is already used by rate_limits[0]",
+                        "palisade.yaml:13: guard.rate_limits[2]: has the same key and scope as policy 'a'"),
+                Bad.of("inconsistent values are located at their section", """
+                        guard:
+                          gate:
+                            new_connections_per_second: 100
+                            new_connections_burst: 50
+                          bans:
+                            duration: 10m
+                            max_duration: 1m
+                          rate_limits:
+                            - name: x
+                              limits: ["100/s burst 10"]
+                            - name: y
+                        """,
+                        "palisade.yaml:8: guard.gate: new_connections_burst: 50 (expected: >= new_connections_per_second 100)",
+                        "palisade.yaml:11: guard.bans: max_duration: 1m (expected: >= duration 10m)",
+                        "guard.rate_limits[0].limits[0]: burst: 10 (expected: >= requests 100)",
+                        "palisade.yaml:16: guard.rate_limits[1]: limits: missing"),
+                Bad.of("limit mappings are checked key by key", """
+                        guard:
+                          rate_limits:
+                            - name: api
+                              limits:
+                                - {requests: 10, per: 1s, brust: 20}
+                                - {requests: 10, per: 0s}
+                                - {per: 1s}
+                        """,
+                        "palisade.yaml:10: guard.rate_limits[0].limits[0].brust: unknown key",
+                        "palisade.yaml:11: guard.rate_limits[0].limits[1]: per: 0s (expected: > 0)",
+                        "palisade.yaml:12: guard.rate_limits[0].limits[2]: requests: missing"),
+                Bad.of("scopes that can never match are refused", """
+                        guard:
+                          rate_limits:
+                            - name: a
+                              limits: [10/s]
+                              hosts: ["example.com:8080"]
+                            - name: b
+                              limits: [10/s]
+                              methods: ["GET /"]
+                            - name: c
+                              limits: [10/s]
+                              paths: [login]
+                        """,
+                        "guard.rate_limits[0]: hosts: 'example.com:8080' can never match",
+                        "guard.rate_limits[1]: methods: 'GET /' can never match",
+                        "guard.rate_limits[2]: paths: 'login' (expected: a path prefix starting with /)"));
     }
 
-    @Test
-    void malformedCidrsAndKeysAndLimitsAreLocated() {
-        List<ConfigProblem> ps = problems("""
-                guard:
-                  gate:
-                    allow: [10.0.0.0/8, 10.0.0.300/8]
-                    deny: ["2001:db8::/200"]
-                  rate_limits:
-                    - name: api
-                      key: [address, ip]
-                      limits: ["100 per second"]
-                      mode: enforce
-                """);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badSections")
+    void badSectionsAreLocated(Bad row) {
+        List<ConfigProblem> ps = problems(row.guard());
         String t = text(ps);
-        assertTrue(t.contains("palisade.yaml:8: guard.gate.allow[1]: cidr: '10.0.0.300/8' is not an IP address"), t);
-        assertTrue(t.contains("palisade.yaml:9: guard.gate.deny[0]: cidr: prefix /200"), t);
-        assertTrue(t.contains("palisade.yaml:12: guard.rate_limits[0].key[1]: key: 'ip'"), t);
-        assertTrue(t.contains("palisade.yaml:13: guard.rate_limits[0].limits[0]: limit: '100 per second'"), t);
-        assertTrue(t.contains("palisade.yaml:14: guard.rate_limits[0].mode: 'enforce' (expected: block or detect)"), t);
-    }
-
-    @Test
-    void duplicateAndOverlappingPoliciesAreRefused() {
-        List<ConfigProblem> ps = problems("""
-                guard:
-                  rate_limits:
-                    - name: a
-                      limits: [10/s]
-                      methods: [GET, POST]
-                    - name: a
-                      limits: [20/s]
-                    - name: b
-                      limits: [5/s]
-                      methods: [post, get]
-                """);
-        String t = text(ps);
-        assertTrue(t.contains("palisade.yaml:11: guard.rate_limits[1]: name: 'a' is already used by rate_limits[0]"), t);
-        assertTrue(t.contains("palisade.yaml:13: guard.rate_limits[2]: has the same key and scope as policy 'a'"), t);
-    }
-
-    @Test
-    void inconsistentValuesAreLocatedAtTheirSection() {
-        List<ConfigProblem> ps = problems("""
-                guard:
-                  gate:
-                    new_connections_per_second: 100
-                    new_connections_burst: 50
-                  bans:
-                    duration: 10m
-                    max_duration: 1m
-                  rate_limits:
-                    - name: x
-                      limits: ["100/s burst 10"]
-                    - name: y
-                """);
-        String t = text(ps);
-        assertTrue(t.contains("palisade.yaml:8: guard.gate: new_connections_burst: 50 (expected: >= new_connections_per_second 100)"), t);
-        assertTrue(t.contains("palisade.yaml:11: guard.bans: max_duration: 1m (expected: >= duration 10m)"), t);
-        assertTrue(t.contains("guard.rate_limits[0].limits[0]: burst: 10 (expected: >= requests 100)"), t);
-        assertTrue(t.contains("palisade.yaml:16: guard.rate_limits[1]: limits: missing"), t);
-    }
-
-    @Test
-    void limitMappingsAreCheckedKeyByKey() {
-        List<ConfigProblem> ps = problems("""
-                guard:
-                  rate_limits:
-                    - name: api
-                      limits:
-                        - {requests: 10, per: 1s, brust: 20}
-                        - {requests: 10, per: 0s}
-                        - {per: 1s}
-                """);
-        String t = text(ps);
-        assertTrue(t.contains("palisade.yaml:10: guard.rate_limits[0].limits[0].brust: unknown key"), t);
-        assertTrue(t.contains("palisade.yaml:11: guard.rate_limits[0].limits[1]: per: 0s (expected: > 0)"), t);
-        assertTrue(t.contains("palisade.yaml:12: guard.rate_limits[0].limits[2]: requests: missing"), t);
-    }
-
-    @Test
-    void scopesThatCanNeverMatchAreRefused() {
-        String t = text(problems("""
-                guard:
-                  rate_limits:
-                    - name: a
-                      limits: [10/s]
-                      hosts: ["example.com:8080"]
-                    - name: b
-                      limits: [10/s]
-                      methods: ["GET /"]
-                    - name: c
-                      limits: [10/s]
-                      paths: [login]
-                """));
-        assertTrue(t.contains("guard.rate_limits[0]: hosts: 'example.com:8080' can never match"), t);
-        assertTrue(t.contains("guard.rate_limits[1]: methods: 'GET /' can never match"), t);
-        assertTrue(t.contains("guard.rate_limits[2]: paths: 'login' (expected: a path prefix starting with /)"), t);
+        for (String line : row.expected()) {
+            assertTrue(t.contains(line), row.name() + ": missing '" + line + "' in:\n" + t);
+        }
+        if (row.count() != null) {
+            assertEquals(row.count(), ps.size(), row.name() + ": " + t);
+        }
     }
 
     @Test

@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.palisade.config.RulesConfig;
 import dev.palisade.pipeline.Exchange;
@@ -76,11 +79,19 @@ class RuleEngineStageTest {
         assertEquals(List.of("admin"), hits.get(0).tags());
     }
 
-    @Test
-    void allowStopsEvaluation() throws Exception {
-        Exchange ex = TestRequest.parse("GET /healthz").exchange();
-        assertSame(Verdict.CONTINUE, run(RULES, BLOCK, ex));
-        assertEquals("allow", ex.attrs().get(RuleEngineStage.HITS).get(0).action());
+    /** A request that goes on, with the action its first hit records: allow, detect_only, log, detect mode. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            allow stops evaluation                      | block  | GET /healthz         | allow
+            detect_only rule records but does not block | block  | GET /watch/me        | detect
+            log rule records and continues              | block  | GET /x ; X-Log: yes  | log
+            detect mode never blocks but records        | detect | GET /admin           | detect
+            """)
+    void requestGoesOnAndItsFirstHitRecordsTheAction(String name, String mode, String request, String action)
+            throws Exception {
+        Exchange ex = TestRequest.parse(request).exchange();
+        assertSame(Verdict.CONTINUE, run(RULES, BLOCK.withMode(mode), ex), name);
+        assertEquals(action, ex.attrs().get(RuleEngineStage.HITS).get(0).action(), name);
     }
 
     @Test
@@ -94,28 +105,8 @@ class RuleEngineStageTest {
         assertEquals("31", r.ruleId());
         assertTrue(r.reasonForLog().contains("anomaly score 6 >= 5"), r.reasonForLog());
         assertSame(Verdict.CONTINUE, run(RULES, BLOCK.withAnomalyThreshold(7), "GET /?q=odd+and+weird"));
-    }
-
-    @Test
-    void detectOnlyRuleRecordsButDoesNotBlock() throws Exception {
-        Exchange ex = TestRequest.parse("GET /watch/me").exchange();
-        assertSame(Verdict.CONTINUE, run(RULES, BLOCK, ex));
-        assertEquals("detect", ex.attrs().get(RuleEngineStage.HITS).get(0).action());
-    }
-
-    @Test
-    void logRuleRecordsAndContinues() throws Exception {
-        Exchange ex = TestRequest.parse("GET /x ; X-Log: yes").exchange();
-        assertSame(Verdict.CONTINUE, run(RULES, BLOCK, ex));
-        assertEquals("log", ex.attrs().get(RuleEngineStage.HITS).get(0).action());
-    }
-
-    @Test
-    void detectModeNeverBlocksButRecords() throws Exception {
-        Exchange ex = TestRequest.parse("GET /admin").exchange();
-        assertSame(Verdict.CONTINUE, run(RULES, BLOCK.withMode("detect"), ex));
-        assertEquals("detect", ex.attrs().get(RuleEngineStage.HITS).get(0).action());
-        assertSame(Verdict.CONTINUE, run(RULES, BLOCK.withMode("detect"), "GET /?q=odd+weird"));
+        assertSame(Verdict.CONTINUE, run(RULES, BLOCK.withMode("detect"), "GET /?q=odd+weird"),
+                "detect mode never blocks, not even at the threshold");
     }
 
     @Test
@@ -125,32 +116,41 @@ class RuleEngineStageTest {
         assertNull(ex.attrs().get(RuleEngineStage.HITS));
     }
 
-    @Test
-    void exclusionTurnsARuleOffForAPathPrefix() throws Exception {
-        RulesConfig cfg = BLOCK.withExclusions(List.of(new RulesConfig.Exclusion("*", "/admin/public", List.of("20"), List.of())));
-        assertSame(Verdict.CONTINUE, run(RULES, cfg, "GET /admin/public/logo.png"));
-        assertInstanceOf(Verdict.Respond.class, run(RULES, cfg, "GET /admin/secret"));
+    /** One exclusion and what it lets through: each request either goes on or is blocked. */
+    record Excluding(String name, RulesConfig.Exclusion exclusion, List<String> goOn, List<String> blocked) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    @Test
-    void exclusionPathIsComparedDecodedAndNormalized() throws Exception {
-        RulesConfig cfg = BLOCK.withExclusions(List.of(new RulesConfig.Exclusion("*", "/admin/public", List.of("20"), List.of())));
-        assertInstanceOf(Verdict.Respond.class, run(RULES, cfg, "GET /admin/public/%2e%2e/secret"));
+    static List<Excluding> exclusions() {
+        return List.of(
+                new Excluding("exclusion turns a rule off for a path prefix",
+                        new RulesConfig.Exclusion("*", "/admin/public", List.of("20"), List.of()),
+                        List.of("GET /admin/public/logo.png"), List.of("GET /admin/secret")),
+                new Excluding("exclusion path is compared decoded and normalized",
+                        new RulesConfig.Exclusion("*", "/admin/public", List.of("20"), List.of()),
+                        List.of(), List.of("GET /admin/public/%2e%2e/secret")),
+                new Excluding("exclusion by range and host",
+                        new RulesConfig.Exclusion("*.example.com", "/", List.of("15-25"), List.of()),
+                        List.of("GET /admin ; Host: app.example.com"), List.of("GET /admin ; Host: other.org")),
+                new Excluding("exclusion turns a field off for some rules",
+                        new RulesConfig.Exclusion("*", "/cms", List.of("70"), List.of("args:body")),
+                        List.of("POST /cms/save ; body: body=%3Cevil%3E"),
+                        List.of("POST /cms/save ; body: title=%3Cevil%3E", "POST /blog/save ; body: body=%3Cevil%3E")));
     }
 
-    @Test
-    void exclusionByRangeAndHost() throws Exception {
-        RulesConfig cfg = BLOCK.withExclusions(List.of(new RulesConfig.Exclusion("*.example.com", "/", List.of("15-25"), List.of())));
-        assertSame(Verdict.CONTINUE, run(RULES, cfg, "GET /admin ; Host: app.example.com"));
-        assertInstanceOf(Verdict.Respond.class, run(RULES, cfg, "GET /admin ; Host: other.org"));
-    }
-
-    @Test
-    void exclusionTurnsAFieldOffForSomeRules() throws Exception {
-        RulesConfig cfg = BLOCK.withExclusions(List.of(new RulesConfig.Exclusion("*", "/cms", List.of("70"), List.of("args:body"))));
-        assertSame(Verdict.CONTINUE, run(RULES, cfg, "POST /cms/save ; body: body=%3Cevil%3E"));
-        assertInstanceOf(Verdict.Respond.class, run(RULES, cfg, "POST /cms/save ; body: title=%3Cevil%3E"));
-        assertInstanceOf(Verdict.Respond.class, run(RULES, cfg, "POST /blog/save ; body: body=%3Cevil%3E"));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exclusions")
+    void exclusionLetsThroughOnlyWhatItNames(Excluding row) throws Exception {
+        RulesConfig cfg = BLOCK.withExclusions(List.of(row.exclusion()));
+        for (String request : row.goOn()) {
+            assertSame(Verdict.CONTINUE, run(RULES, cfg, request), row.name() + ": " + request);
+        }
+        for (String request : row.blocked()) {
+            assertInstanceOf(Verdict.Respond.class, run(RULES, cfg, request), row.name() + ": " + request);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
@@ -46,7 +47,7 @@ public final class RawClient implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             throw new IOException("server did not close the connection; read so far: "
                     + buf.toString(StandardCharsets.ISO_8859_1), e);
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             // reset after the answer: what was read is the answer
         }
         return buf.toString(StandardCharsets.ISO_8859_1);
@@ -76,6 +77,36 @@ public final class RawClient implements AutoCloseable {
         return h + new String(body, StandardCharsets.ISO_8859_1);
     }
 
+    /** Reads one line (without its newline); null when the server closes or resets the connection first. */
+    public String readLine() throws IOException {
+        return readLine(socket);
+    }
+
+    /**
+     * Reads one line from {@code s} (without its newline); null when the server closes or resets the connection
+     * before the line ends, or when {@code s} is closed already. A read timeout fails the test.
+     */
+    public static String readLine(Socket s) throws IOException {
+        if (s.isClosed()) {
+            return null;
+        }
+        InputStream in = s.getInputStream();
+        StringBuilder sb = new StringBuilder();
+        try {
+            for (int c; (c = in.read()) != -1; ) {
+                if (c == '\n') {
+                    return sb.toString();
+                }
+                sb.append((char) c);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no line, no close and no reset within the read timeout; read so far: " + sb, e);
+        } catch (SocketException e) {
+            return null;
+        }
+        return null;
+    }
+
     /** Reads exactly {@code n} bytes. */
     public String readExactly(int n) throws IOException {
         return new String(socket.getInputStream().readNBytes(n), StandardCharsets.ISO_8859_1);
@@ -84,7 +115,7 @@ public final class RawClient implements AutoCloseable {
     public boolean closedByServer() throws IOException {
         try {
             return socket.getInputStream().read() < 0;
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             return true;
         }
     }

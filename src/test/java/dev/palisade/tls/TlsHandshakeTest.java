@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +20,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +52,14 @@ class TlsHandshakeTest {
 
     private static TlsTestNet net;
     private static Issued ca;
+
+    /** Runs the test once with each provider forced. */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest
+    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @interface EachProvider {
+    }
 
     @TempDir
     Path dir;
@@ -73,8 +90,7 @@ class TlsHandshakeTest {
 
     /** A client that trusts anything, so tests can see which certificate was served; offers {@code alpn}. */
     static SslContext client(SslProvider p, String... alpn) throws Exception {
-        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(p)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+        SslContextBuilder b = trustingClient(p);
         if (alpn.length > 0) {
             b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                     ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
@@ -83,66 +99,88 @@ class TlsHandshakeTest {
         return b.build();
     }
 
+    /** A client builder that trusts anything and checks no name; tests add protocols, ciphers or a key. */
+    private static SslContextBuilder trustingClient(SslProvider p) {
+        return SslContextBuilder.forClient().sslProvider(p)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+    }
+
     private static void close(TlsTestNet.Result r) {
         r.channel().close().syncUninterruptibly();
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    /** One whole connection: handshake, read the server's line, close; returns what it showed. */
+    private static TlsTestNet.Result handshake(int port, SslContext client, String sni) throws Exception {
+        TlsTestNet.Result r = net.connect(port, client, sni);
+        close(r);
+        return r;
+    }
+
+    /** A JDK client context that speaks TLS 1.2 only and trusts anything. */
+    private static SSLContext jdkTls12() throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLSv1.2");
+        ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        return ctx;
+    }
+
+    /** A connected, not yet handshaken JDK socket with a read timeout, naming {@code sni} when it is not null. */
+    private static SSLSocket jdkSocket(SSLContext ctx, int port, String sni) throws java.io.IOException {
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+        s.setSoTimeout(10_000);
+        if (sni != null) {
+            SSLParameters params = s.getSSLParameters();
+            params.setServerNames(List.of(new SNIHostName(sni)));
+            s.setSSLParameters(params);
+        }
+        return s;
+    }
+
+    @EachProvider
     void sniPicksTheCertificateByName(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         TestPki.serve(dir, ca, KeyType.RSA, "b.example", "www.b.example");
         int port = net.serve(terminator(p, TlsConfig.builder(dir)));
         SslContext client = client(SslProvider.JDK);
 
-        TlsTestNet.Result a = net.connect(port, client, "a.example");
+        TlsTestNet.Result a = handshake(port, client, "a.example");
         assertEquals("a.example", a.san());
         assertEquals("TLSv1.3|a.example||", a.serverLine());
-        close(a);
-        TlsTestNet.Result b = net.connect(port, client, "www.b.example");
+        TlsTestNet.Result b = handshake(port, client, "www.b.example");
         assertEquals("b.example,www.b.example", b.san());
         assertEquals("RSA", b.peer().getPublicKey().getAlgorithm());
-        close(b);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void wildcardCoversOneLabelAndUnknownNamesGetTheDefault(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         TestPki.serve(dir, ca, KeyType.EC, "*.w.example");
         int port = net.serve(terminator(p, TlsConfig.builder(dir)));
         SslContext client = client(SslProvider.JDK);
 
-        TlsTestNet.Result x = net.connect(port, client, "x.w.example");
-        assertEquals("*.w.example", x.san());
-        close(x);
-        TlsTestNet.Result deeper = net.connect(port, client, "a.x.w.example");
-        assertEquals("a.example", deeper.san(), "a wildcard covers one label only; the first file is the default");
-        close(deeper);
+        assertEquals("*.w.example", handshake(port, client, "x.w.example").san());
+        assertEquals("a.example", handshake(port, client, "a.x.w.example").san(),
+                "a wildcard covers one label only; the first file is the default");
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void clientWithoutSniGetsTheDefaultCertificate(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         TestPki.serve(dir, ca, KeyType.EC, "b.example");
         int port = net.serve(terminator(p, TlsConfig.builder(dir).defaultHost("b.example")));
 
-        TlsTestNet.Result r = net.connect(port, client(SslProvider.JDK), null);
+        TlsTestNet.Result r = handshake(port, client(SslProvider.JDK), null);
         assertEquals("b.example", r.san());
         assertEquals("TLSv1.3|||", r.serverLine());
-        close(r);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void strictSniRefusesUnknownNames(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         TlsTerminator t = terminator(p, TlsConfig.builder(dir).strictSni(true));
         int port = net.serve(t);
         SslContext client = client(SslProvider.JDK);
 
-        close(net.connect(port, client, "a.example"));
+        handshake(port, client, "a.example");
         ExecutionException refused = assertThrows(ExecutionException.class, () -> net.connect(port, client, "other.example"));
         assertTrue(String.valueOf(refused.getCause()).contains("unrecognized_name"),
                 "the client is told why: " + refused.getCause());
@@ -150,15 +188,13 @@ class TlsHandshakeTest {
         awaitCount(() -> t.counters().sniRefused(), 2);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void tls11AndWeakSuitesAreRefused(Provider p) throws Exception {
         assumeTrue(TlsProviders.openSslProblem() == null, "needs BoringSSL as a client that still speaks TLS 1.1");
         TestPki.serve(dir, ca, KeyType.RSA, "a.example");
         TlsTerminator t = terminator(p, TlsConfig.builder(dir));
         int port = net.serve(t);
-        SslContextBuilder old = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+        SslContextBuilder old = trustingClient(SslProvider.OPENSSL);
 
         SslContext tls11 = old.protocols("TLSv1.1").ciphers(List.of("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")).build();
         assertThrows(ExecutionException.class, () -> net.connect(port, tls11, "a.example"));
@@ -168,42 +204,29 @@ class TlsHandshakeTest {
         assertThrows(ExecutionException.class, () -> net.connect(port, noForwardSecrecy, "a.example"));
 
         SslContext good = old.protocols("TLSv1.2").ciphers(List.of("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")).build();
-        TlsTestNet.Result r = net.connect(port, good, "a.example");
-        assertEquals("TLSv1.2", r.protocol());
-        close(r);
+        assertEquals("TLSv1.2", handshake(port, good, "a.example").protocol());
         awaitCount(() -> t.counters().failed(), 3);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void protocolsSettingCanRequireTls13(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         int port = net.serve(terminator(p, TlsConfig.builder(dir).protocols(List.of("TLSv1.3"))));
-        SslContext tls12 = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null)
-                .protocols("TLSv1.2").build();
+        SslContext tls12 = trustingClient(SslProvider.JDK).protocols("TLSv1.2").build();
         assertThrows(ExecutionException.class, () -> net.connect(port, tls12, "a.example"));
-        TlsTestNet.Result r = net.connect(port, client(SslProvider.JDK), "a.example");
-        assertEquals("TLSv1.3", r.protocol());
-        close(r);
+        assertEquals("TLSv1.3", handshake(port, client(SslProvider.JDK), "a.example").protocol());
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void serverPrefersItsOwnCipherOrder(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         int port = net.serve(terminator(p, TlsConfig.builder(dir).protocols(List.of("TLSv1.2"))));
-        SslContext client = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null)
-                .protocols("TLSv1.2").ciphers(List.of("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-                        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")).build();
-        TlsTestNet.Result r = net.connect(port, client, "a.example");
-        assertEquals("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", r.cipher());
-        close(r);
+        SslContext client = trustingClient(SslProvider.JDK).protocols("TLSv1.2").ciphers(List.of(
+                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")).build();
+        assertEquals("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", handshake(port, client, "a.example").cipher());
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void alpnOffersH2OnlyWhenHttp2IsOn(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         int h2Port = net.serve(terminator(p, TlsConfig.builder(dir).http2(true)));
@@ -211,21 +234,16 @@ class TlsHandshakeTest {
         SslContext both = client(SslProvider.JDK, "h2", "http/1.1");
         SslContext h1 = client(SslProvider.JDK, "http/1.1");
 
-        TlsTestNet.Result r = net.connect(h2Port, both, "a.example");
+        TlsTestNet.Result r = handshake(h2Port, both, "a.example");
         assertEquals("h2", r.alpn());
         assertEquals("TLSv1.3|a.example|h2|", r.serverLine());
-        close(r);
-        r = net.connect(h2Port, h1, "a.example");
-        assertEquals("http/1.1", r.alpn());
-        close(r);
-        r = net.connect(h1Port, both, "a.example");
+        assertEquals("http/1.1", handshake(h2Port, h1, "a.example").alpn());
+        r = handshake(h1Port, both, "a.example");
         assertEquals("http/1.1", r.alpn());
         assertEquals("TLSv1.3|a.example|http/1.1|", r.serverLine());
-        close(r);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void reloadServesTheNewCertificateAndKeepsOpenConnections(Provider p) throws Exception {
         Issued first = TestPki.serve(dir, ca, KeyType.EC, "a.example");
         TlsTerminator t = terminator(p, TlsConfig.builder(dir));
@@ -240,15 +258,13 @@ class TlsHandshakeTest {
         t.reload();
 
         // a fresh client makes a full handshake (the old client may resume its session, which is fine)
-        TlsTestNet.Result after = net.connect(port, client(SslProvider.JDK), "a.example");
+        TlsTestNet.Result after = handshake(port, client(SslProvider.JDK), "a.example");
         assertEquals(second.cert().getSerialNumber(), after.peer().getSerialNumber());
-        close(after);
         assertEquals("still here", TlsTestNet.echo(before, "still here"), "an open connection survives the reload");
         close(before);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void reloadUnderTrafficFailsNoHandshake(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         TlsTerminator t = terminator(p, TlsConfig.builder(dir));
@@ -260,9 +276,7 @@ class TlsHandshakeTest {
             try {
                 SslContext client = client(SslProvider.JDK);
                 while (!stop.get()) {
-                    TlsTestNet.Result r = net.connect(port, client, "a.example");
-                    assertEquals("a.example", r.san());
-                    close(r);
+                    assertEquals("a.example", handshake(port, client, "a.example").san());
                     ok.incrementAndGet();
                 }
             } catch (Throwable e) {
@@ -286,8 +300,7 @@ class TlsHandshakeTest {
         assertEquals(0, t.counters().failed());
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void badReloadKeepsTheOldCertificate(Provider p) throws Exception {
         Issued first = TestPki.serve(dir, ca, KeyType.EC, "a.example");
         TlsTerminator t = terminator(p, TlsConfig.builder(dir));
@@ -299,9 +312,8 @@ class TlsHandshakeTest {
         ConfigException e = assertThrows(ConfigException.class, t::reload);
         assertTrue(e.getMessage().contains("broken.pem"), e.getMessage());
 
-        TlsTestNet.Result r = net.connect(port, client(SslProvider.JDK), "a.example");
+        TlsTestNet.Result r = handshake(port, client(SslProvider.JDK), "a.example");
         assertEquals(first.cert().getSerialNumber(), r.peer().getSerialNumber());
-        close(r);
 
         // two phases: nothing changes until apply()
         Files.delete(dir.resolve("broken.pem"));
@@ -311,8 +323,7 @@ class TlsHandshakeTest {
         assertNotEquals(first.cert(), t.certificateFor("a.example").leaf());
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void plainHttpOnTheTlsPortIsClosedAndCounted(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         TlsTerminator t = terminator(p, TlsConfig.builder(dir).strictSni(p == Provider.JDK));
@@ -381,8 +392,7 @@ class TlsHandshakeTest {
         awaitCount(() -> t.counters().timedOut(), 1);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void mutualTlsRequiredAndOptional(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         Issued clientCa = TestPki.ca("Client CA");
@@ -392,31 +402,22 @@ class TlsHandshakeTest {
 
         int required = net.serve(terminator(p, TlsConfig.builder(dir).clientAuth(TlsConfig.ClientAuth.REQUIRED).clientCa(caFile)));
         int optional = net.serve(terminator(p, TlsConfig.builder(dir).clientAuth(TlsConfig.ClientAuth.OPTIONAL).clientCa(caFile)));
-        SslContext withCert = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null)
-                .keyManager(alice.key(), alice.cert()).build();
-        SslContext wrongCert = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null)
-                .keyManager(stranger.key(), stranger.cert()).build();
+        SslContext withCert = trustingClient(SslProvider.JDK).keyManager(alice.key(), alice.cert()).build();
+        SslContext wrongCert = trustingClient(SslProvider.JDK).keyManager(stranger.key(), stranger.cert()).build();
         SslContext noCert = client(SslProvider.JDK);
 
-        TlsTestNet.Result r = net.connect(required, withCert, "a.example");
         String fingerprint = java.util.HexFormat.of().formatHex(
                 java.security.MessageDigest.getInstance("SHA-256").digest(alice.cert().getEncoded()));
-        assertEquals("TLSv1.3|a.example||CN=alice|" + fingerprint, r.serverLine());
-        close(r);
+        assertEquals("TLSv1.3|a.example||CN=alice|" + fingerprint, handshake(required, withCert, "a.example").serverLine());
         assertRefused(required, noCert);
         assertRefused(required, wrongCert);
-        r = net.connect(optional, noCert, "a.example");
-        assertEquals("TLSv1.3|a.example||", r.serverLine());
-        close(r);
+        assertEquals("TLSv1.3|a.example||", handshake(optional, noCert, "a.example").serverLine());
     }
 
     /** TLS 1.3 clients learn of a refused certificate only after their handshake completes: expect a close. */
     private static void assertRefused(int port, SslContext client) {
         try {
-            TlsTestNet.Result r = net.connect(port, client, "a.example");
-            close(r);
+            TlsTestNet.Result r = handshake(port, client, "a.example");
             throw new AssertionError("the server accepted the client: " + r.serverLine());
         } catch (ExecutionException | IllegalStateException expected) {
             // the handshake failed, or the server closed before sending its line
@@ -425,38 +426,29 @@ class TlsHandshakeTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void originClientVerifiesChainAndName(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "origin.example");
         int port = net.serve(terminator(p, TlsConfig.builder(dir)));
         Path caFile = TestPki.writeCerts(dir.resolve("trust").resolve("ca.pem"), ca.cert());
         SslContext verifying = OriginTls.clientContext(caFile, p, TlsConfig.SUPPORTED_PROTOCOLS, List.of());
 
-        TlsTestNet.Result r = net.connect(port, verifying, "origin.example");
-        assertEquals("origin.example", r.san());
-        close(r);
+        assertEquals("origin.example", handshake(port, verifying, "origin.example").san());
         assertThrows(ExecutionException.class, () -> net.connect(port, verifying, "wrong.example"),
                 "the name must match the certificate");
         SslContext otherCa = OriginTls.clientContext(TestPki.writeCerts(dir.resolve("trust").resolve("other.pem"),
                 TestPki.ca("Other").cert()), p, TlsConfig.SUPPORTED_PROTOCOLS, List.of());
         assertThrows(ExecutionException.class, () -> net.connect(port, otherCa, "origin.example"),
                 "the chain must lead to the trusted CA");
-        TlsTestNet.Result insecure = net.connect(port, OriginTls.insecureClientContext(), "wrong.example");
-        close(insecure);
+        handshake(port, OriginTls.insecureClientContext(), "wrong.example");
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void jdkSslSocketSeesSniSelection(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         TestPki.serve(dir, ca, KeyType.EC, "b.example");
         int port = net.serve(terminator(p, TlsConfig.builder(dir)));
-        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) TrustEverything.context().getSocketFactory().createSocket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
-            javax.net.ssl.SSLParameters params = s.getSSLParameters();
-            params.setServerNames(List.of(new javax.net.ssl.SNIHostName("b.example")));
-            s.setSSLParameters(params);
+        try (SSLSocket s = jdkSocket(TrustEverything.context(), port, "b.example")) {
             s.startHandshake();
             java.security.cert.X509Certificate peer = (java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0];
             assertEquals(List.of("b.example"), CertNames.dnsNames(peer));
@@ -473,8 +465,7 @@ class TlsHandshakeTest {
         int port = net.serve(t);
         SslContext client = client(SslProvider.JDK);
         for (int i = 0; i < 3; i++) {
-            TlsTestNet.Result r = net.connect(port, client, "a.example");
-            close(r);
+            handshake(port, client, "a.example");
         }
         io.netty.handler.ssl.OpenSslSessionStats stats =
                 ((io.netty.handler.ssl.OpenSslSessionContext) t.contextFor("a.example").sessionContext()).stats();
@@ -483,24 +474,18 @@ class TlsHandshakeTest {
 
         // after a ticket key rotation, tickets of the previous period still resume (counted as renewals)
         t.rotateTicketKeys();
-        close(net.connect(port, client, "a.example"));
+        handshake(port, client, "a.example");
         assertEquals(1, stats.ticketKeyRenew(), "resumed across one rotation with the previous key");
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void tls12SessionsAreResumedAsSeenByTheClient(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         int port = net.serve(terminator(p, TlsConfig.builder(dir).protocols(List.of("TLSv1.2"))));
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.2");
-        ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        SSLContext ctx = jdkTls12();
         long[] created = new long[2];
         for (int i = 0; i < 2; i++) {
-            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
-                s.setSoTimeout(10_000);
-                javax.net.ssl.SSLParameters params = s.getSSLParameters();
-                params.setServerNames(List.of(new javax.net.ssl.SNIHostName("a.example")));
-                s.setSSLParameters(params);
+            try (SSLSocket s = jdkSocket(ctx, port, "a.example")) {
                 s.startHandshake();
                 assertTrue(s.getInputStream().read(new byte[64]) > 0, "the server's first line");
                 created[i] = s.getSession().getCreationTime();
@@ -509,15 +494,11 @@ class TlsHandshakeTest {
         assertEquals(created[0], created[1], "the second connection resumed the first one's session");
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Provider.class, names = {"OPENSSL", "JDK"})
+    @EachProvider
     void clientInitiatedRenegotiationIsRefused(Provider p) throws Exception {
         TestPki.serve(dir, ca, KeyType.EC, "a.example");
         int port = net.serve(terminator(p, TlsConfig.builder(dir).protocols(List.of("TLSv1.2"))));
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.2");
-        ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
+        try (SSLSocket s = jdkSocket(jdkTls12(), port, null)) {
             s.setEnabledProtocols(new String[] {"TLSv1.2"});
             s.startHandshake();
             InputStream in = s.getInputStream();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -22,6 +21,7 @@ import dev.palisade.config.GuardConfig;
 import dev.palisade.guard.GuardServer;
 import dev.palisade.guard.flood.BanList;
 import dev.palisade.guard.flood.FloodGate;
+import dev.palisade.testing.RawClient;
 
 /** PROXY protocol headers sent as raw bytes to a real listener; the gate decides on the real client. */
 class ProxySocketTest {
@@ -42,25 +42,10 @@ class ProxySocketTest {
         server.close();
     }
 
+    /** Sends the bytes on a fresh connection; the server's one line, or null when it closed without one. */
     private String exchange(byte[] bytes) throws IOException {
-        try (Socket s = new Socket()) {
-            s.setSoTimeout(5000);
-            s.connect(server.address(), 5000);
-            s.getOutputStream().write(bytes);
-            s.getOutputStream().flush();
-            InputStream in = s.getInputStream();
-            StringBuilder sb = new StringBuilder();
-            try {
-                for (int c; (c = in.read()) != -1; ) {
-                    if (c == '\n') {
-                        return sb.toString();
-                    }
-                    sb.append((char) c);
-                }
-            } catch (SocketException e) {
-                return null;
-            }
-            return null;
+        try (RawClient c = new RawClient(server.address().getPort())) {
+            return c.send(bytes).readLine();
         }
     }
 

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.palisade.config.GuardConfig;
 import dev.palisade.guard.GuardServer;
+import dev.palisade.testing.RawClient;
 
 /** The gate on real sockets; clients bind to distinct loopback addresses to act as distinct hosts. */
 class GateSocketTest {
@@ -65,24 +64,7 @@ class GateSocketTest {
 
     /** The line the server sent, or null when it reset or closed the connection without one. */
     private static String greeting(Socket s) throws IOException {
-        if (s.isClosed()) {
-            return null;
-        }
-        InputStream in = s.getInputStream();
-        StringBuilder sb = new StringBuilder();
-        try {
-            for (int c; (c = in.read()) != -1; ) {
-                if (c == '\n') {
-                    return sb.toString();
-                }
-                sb.append((char) c);
-            }
-        } catch (SocketException e) {
-            return null;
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("no answer and no reset within 5 s", e);
-        }
-        return null;
+        return RawClient.readLine(s);
     }
 
     private static GuardConfig.Gate gate(int perAddress) {

@@ -3,12 +3,9 @@ package dev.palisade.guard.slow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Queue;
@@ -38,6 +35,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 import dev.palisade.guard.GuardServer;
+import dev.palisade.testing.RawClient;
 
 /** The slow-client handlers on real sockets, with the shortest timers the config allows. */
 class SlowSocketTest {
@@ -90,33 +88,28 @@ class SlowSocketTest {
         });
     }
 
-    private static String readLine(Socket s) throws IOException {
-        InputStream in = s.getInputStream();
-        StringBuilder sb = new StringBuilder();
+    /** A client with a read timeout longer than the body-rate grace, so the server's cut comes first. */
+    private static Socket uploader(InetSocketAddress addr) throws java.io.IOException {
+        Socket s = new Socket();
         try {
-            for (int c; (c = in.read()) != -1; ) {
-                if (c == '\n') {
-                    return sb.toString();
-                }
-                sb.append((char) c);
-            }
-        } catch (SocketException e) {
-            return null;
+            s.setSoTimeout(20_000);
+            s.connect(addr, 5000);
+            return s;
+        } catch (java.io.IOException e) {
+            s.close();
+            throw e;
         }
-        return null;
     }
 
     @Test
     @Timeout(30)
     void stalledUploadIsCut() throws Exception {
         InetSocketAddress addr = uploadServer();
-        try (Socket s = new Socket()) {
-            s.setSoTimeout(20_000);
-            s.connect(addr, 5000);
+        try (Socket s = uploader(addr)) {
             s.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(10))
                     .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
-            assertEquals(null, readLine(s), "closed without finishing the upload");
+            assertEquals(null, RawClient.readLine(s), "closed without finishing the upload");
         }
         assertTrue(GuardServer.eventually(() -> stats.bodyTooSlow() == 1));
         assertEquals(SlowClientEvent.BODY_TOO_SLOW, events.peek());
@@ -126,9 +119,7 @@ class SlowSocketTest {
     @Timeout(30)
     void uploadAtAGoodRatePasses() throws Exception {
         InetSocketAddress addr = uploadServer();
-        try (Socket s = new Socket()) {
-            s.setSoTimeout(20_000);
-            s.connect(addr, 5000);
+        try (Socket s = uploader(addr)) {
             s.getOutputStream().write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < 20; i++) {
@@ -136,7 +127,7 @@ class SlowSocketTest {
                 s.getOutputStream().flush();
                 Thread.sleep(50);
             }
-            assertEquals("done", readLine(s));
+            assertEquals("done", RawClient.readLine(s));
         }
         assertEquals(0, stats.bodyTooSlow());
     }
