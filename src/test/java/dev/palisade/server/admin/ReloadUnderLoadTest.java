@@ -66,7 +66,10 @@ class ReloadUnderLoadTest {
     private String config(Path rules, String server, String extra) {
         return "listeners:\n  - name: http\n    bind: 127.0.0.1:0\norigins:\n  app:\n    servers: [" + origin.hostPort()
                 + "]\nrules:\n  dir: " + rules + "\nheaders:\n  server: " + server + "\nadmin:\n  bind: 127.0.0.1:0\n"
-                + "  token: " + TOKEN + "\n" + extra;
+                + "  token: " + TOKEN + "\n"
+                // the new-connection client opens connections as fast as the machine lets it, from one address:
+                // the gate's per-address rate (200/s, burst 400 by default) is not what this test is about
+                + "guard:\n  gate:\n    new_connections_per_second: 100000\n    new_connections_burst: 100000\n" + extra;
     }
 
     private static String server(String response) {
