@@ -18,7 +18,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 
 DURATION=10
-WARMUP=3
+WARMUP=10
 CONNECTIONS=50
 THREADS=1
 REPEAT=1
