@@ -1,5 +1,6 @@
 package dev.palisade.rules;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -188,5 +189,53 @@ class ValuesEquivalenceTest {
                         ? ev.total(t.inner().field(), t.inner().fieldName()) : plain(t.inner(), ex, ev).size())));
                 return out;
         }
+    }
+
+    /**
+     * Phrase labels remembered across requests are the labels a walk finds: every corpus request's strings and
+     * thousands of random ones (colliding in the fixed table, pushing each other out) give the same labels on a
+     * second and third pass as on the first, and the first pass agrees with a second rule set's walks.
+     */
+    @Test
+    void rememberedPhraseLabelsAreTheLabelsOfAWalk() throws Exception {
+        PhraseIndex index = RuleLoader.load(CFG).index();
+        PhraseIndex other = RuleLoader.load(CFG).index();
+        List<String> values = new ArrayList<>();
+        for (String file : List.of("attack-rce.txt", "attack-sqli.txt", "attack-traversal.txt", "attack-xss.txt",
+                "attack-scanners.txt", "attack-sensitive.txt", "benign-requests.txt", "benign-values.txt")) {
+            for (String line : Corpus.lines(file)) {
+                values.add(line);
+                values.add(line.toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        java.util.Random rnd = new java.util.Random(13);
+        String alphabet = "abcdefghijklmnopqrstuvwxyz/.;'<>(){}$|&%0123456789 ";
+        for (int i = 0; i < 3 * PhraseIndex.KNOWN_SLOTS; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = rnd.nextInt(rnd.nextInt(10) == 0 ? 400 : 20); k >= 0; k--) {
+                b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            }
+            values.add(b.toString());
+        }
+        int w = index.words();
+        long[][] first = new long[values.size()][];
+        int withLabels = 0;
+        for (int pass = 0; pass < 3; pass++) {
+            for (int v = 0; v < values.size(); v++) {
+                long[] out = new long[w];
+                // built from a fresh String each pass, so a hit is found by content, not identity
+                index.labelsIn(new String(values.get(v).toCharArray()), out, 0);
+                if (pass == 0) {
+                    first[v] = out;
+                    long[] fresh = new long[w];
+                    other.labelsIn(values.get(v), fresh, 0);
+                    assertArrayEquals(fresh, out, values.get(v));
+                    withLabels += java.util.Arrays.stream(out).anyMatch(x -> x != 0) ? 1 : 0;
+                } else {
+                    assertArrayEquals(first[v], out, "pass " + pass + ": " + values.get(v));
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(withLabels > 1000, "values with a phrase: " + withLabels);
     }
 }
