@@ -33,17 +33,20 @@ class TransformShortcutTest {
                 }
             }
         }
-        Random rnd = new Random(42);
-        String alphabet = "./\\\\..//aAzZ09%+ ;\0\u00e9\u0130\u212a_-~";
+        addRandom(out, new Random(42), "./\\\\..//aAzZ09%+ ;\0\u00e9\u0130\u212a_-~", 12);
+        return out;
+    }
+
+    /** Adds 200,000 random strings of up to {@code maxLength - 1} characters of {@code alphabet}. */
+    private static void addRandom(List<String> out, Random rnd, String alphabet, int maxLength) {
         for (int i = 0; i < 200_000; i++) {
             StringBuilder sb = new StringBuilder();
-            int n = rnd.nextInt(12);
+            int n = rnd.nextInt(maxLength);
             for (int k = 0; k < n; k++) {
                 sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
             }
             out.add(sb.toString());
         }
-        return out;
     }
 
     @Test
@@ -67,16 +70,7 @@ class TransformShortcutTest {
     @Test
     void aValueWithoutTriggersOrWithAStopperIsReturnedAsItIs() throws Exception {
         List<String> values = inputs();
-        Random rnd = new Random(7);
-        String alphabet = "aAzZ09%+&#;<>='\"`^${}/\\.*- \t\n\r\u000b\f\u001c\u00a0\u2003\u007f\u00e9\0xX_";
-        for (int i = 0; i < 200_000; i++) {
-            StringBuilder sb = new StringBuilder();
-            int n = rnd.nextInt(16);
-            for (int k = 0; k < n; k++) {
-                sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
-            }
-            values.add(sb.toString());
-        }
+        addRandom(values, new Random(7), "aAzZ09%+&#;<>='\"`^${}/\\.*- \t\n\r\u000b\f\u001c\u00a0\u2003\u007f\u00e9\0xX_", 16);
         long[] c = new long[2];
         int skipped = 0;
         for (String name : Transforms.names()) {
