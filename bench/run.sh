@@ -223,12 +223,14 @@ if wanted haproxy; then start_haproxy; PORT[haproxy]=$HAPROXY_PORT; SPID[haproxy
 
 for t in "${ALL_TARGETS[@]}"; do [[ -n ${PORT[$t]:-} ]] && check_bodies "$t" "${PORT[$t]}"; done
 
-# The JVM compiles its hot paths during the first seconds of load: give Palisade that time once,
-# on the small and the large reply, before any scenario's own warm-up.
+# The JVM compiles its hot paths during the first seconds of load: give Palisade that time once, on
+# every kind of load the scenarios make (a new connection per request has paths of its own: accept, the
+# gate, pipeline set-up, close), before any scenario's own warm-up.
 for t in "${PALISADES[@]}"; do
     ((JIT_WARMUP > 0)) || break
-    log "$t: JIT warm-up ${JIT_WARMUP}s small reply, $(((JIT_WARMUP + 2) / 3))s 1 MiB body"
+    log "$t: JIT warm-up ${JIT_WARMUP}s small reply, $(((JIT_WARMUP + 2) / 3))s each new connections and 1 MiB body"
     run_wrk keepalive "${PORT[$t]}" "$JIT_WARMUP" "$TMP/wrk-jit-small-$t.txt" || true
+    run_wrk close "${PORT[$t]}" $(((JIT_WARMUP + 2) / 3)) "$TMP/wrk-jit-close-$t.txt" || true
     run_wrk large "${PORT[$t]}" $(((JIT_WARMUP + 2) / 3)) "$TMP/wrk-jit-large-$t.txt" || true
 done
 
