@@ -187,11 +187,6 @@ public final class Evaluation {
         return r;
     }
 
-    /** The phrase condition id of {@code c}, or -1 when the rule set did not index it. */
-    int phraseId(Expr.Cond c) {
-        return index.phraseId(c);
-    }
-
     /**
      * Whether phrase condition {@code id} is known to be false: none of its phrases occurs in any value of its
      * target. The first call for a target scans it once for every phrase condition on it.

@@ -42,19 +42,20 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
         private final Target target;
         private final Operator op;
         private final String opText;
-        private final boolean phrases;
         private final boolean decidedByPhrases;
         private final boolean presence;
         private final CharMask needs;
         private final boolean sift;
-        /** The rule set's number for this phrase condition (see {@link PhraseIndex}), -1 when it has none. */
+        /**
+         * The rule set's number for this phrase condition, -1 when it has none: the phrase index numbers exactly the
+         * conditions whose operator has phrases (see {@link PhraseIndex}).
+         */
         private int phraseId = -1;
 
         public Cond(Target target, Operator op, String opText) {
             this.target = target;
             this.op = op;
             this.opText = opText;
-            this.phrases = op.requiredPhrases() != null;
             this.decidedByPhrases = op.decidedByPhrases();
             this.presence = op.presence();
             this.needs = op.needs();
@@ -87,7 +88,7 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
 
         @Override
         public Match eval(Evaluation ev, Rule rule) {
-            int phrase = phrases ? phraseId : -1;
+            int phrase = phraseId;
             if (phrase >= 0 && ev.phraseAbsent(phrase)) {
                 return null;
             }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.palisade.rules.operator.KnownValues;
 import dev.palisade.rules.operator.PhraseAutomaton;
 
 /**
@@ -217,12 +218,6 @@ final class PhraseIndex {
         return null;
     }
 
-    /** The phrase condition id of {@code c}, or -1 when it has no phrases. */
-    int phraseId(Expr.Cond c) {
-        Integer id = phraseIds.get(c);
-        return id == null ? -1 : id;
-    }
-
     int phraseTargets() {
         return phraseTargets.length;
     }
@@ -246,41 +241,29 @@ final class PhraseIndex {
 
     /**
      * Sets the labels of the phrases in {@code value} as bits of {@code out} from word {@code offset}. The labels of
-     * values up to {@value #MAX_KNOWN} characters are remembered across requests in a fixed direct-mapped table
-     * (the User-Agent, Accept and Referer of a client come with every request): a remembered value costs a hash
-     * and a comparison instead of a walk. Values a client invents only push each other out; an entry is an
-     * immutable pair, read from any thread without a lock.
+     * short values are remembered across requests ({@link KnownValues}): a remembered value costs a hash and a
+     * comparison instead of a walk.
      */
     void labelsIn(String value, long[] out, int offset) {
-        if (value.length() > MAX_KNOWN) {
+        if (!KnownValues.keeps(value)) {
             automaton.labelsIn(value, out, offset);
             return;
         }
-        int h = value.hashCode() * 0x9E3779B9;
-        int slot = (h ^ h >>> 16) & (KNOWN_SLOTS - 1);
-        Known k = known[slot];
-        if (k != null && k.value.equals(value)) {
-            for (int w = 0; w < words; w++) {
-                out[offset + w] |= k.labels[w];
-            }
-            return;
+        long[] labels = known.get(value);
+        if (labels == null) {
+            labels = new long[words];
+            automaton.labelsIn(value, labels, 0);
+            known.put(value, labels);
         }
-        long[] mine = new long[words];
-        automaton.labelsIn(value, mine, 0);
         for (int w = 0; w < words; w++) {
-            out[offset + w] |= mine[w];
+            out[offset + w] |= labels[w];
         }
-        known[slot] = new Known(value, mine);
     }
 
-    /** Slots of the table of remembered labels (a power of two). */
+    /** Slots of the table of remembered labels. */
     static final int KNOWN_SLOTS = 4096;
-    /** Longer values are walked every time: they are rarely repeated, and bound the table's memory. */
-    static final int MAX_KNOWN = 256;
 
-    private record Known(String value, long[] labels) {}
-
-    private final Known[] known = new Known[KNOWN_SLOTS];
+    private final KnownValues<long[]> known = new KnownValues<>(KNOWN_SLOTS);
 
     /** Which target phrase condition {@code id} reads. */
     int targetOf(int id) {

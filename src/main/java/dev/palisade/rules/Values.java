@@ -38,6 +38,8 @@ final class Values {
     private long[] phraseLabels;
     /** For the values of {@code any(...)}: the members' non-empty values, in order (no texts of its own); else null. */
     private final Values[] parts;
+    /** For a union: where each member's values start, and the union's size last ({@code parts.length + 1} entries). */
+    private final int[] starts;
 
     private Values(String prefix, String[] keys, String[] texts, int size) {
         this.prefix = prefix;
@@ -45,18 +47,30 @@ final class Values {
         this.texts = texts;
         this.size = size;
         this.parts = null;
+        this.starts = null;
     }
 
     private Values(Values[] parts) {
-        int n = 0;
-        for (Values p : parts) {
-            n += p.size;
+        int[] at = new int[parts.length + 1];
+        for (int k = 0; k < parts.length; k++) {
+            at[k + 1] = at[k] + parts[k].size;
         }
         this.prefix = null;
         this.keys = null;
         this.texts = null;
-        this.size = n;
+        this.size = at[parts.length];
         this.parts = parts;
+        this.starts = at;
+    }
+
+    /** For a union: the position in {@link #parts} of the member that holds value {@code i}. */
+    private int part(int i) {
+        java.util.Objects.checkIndex(i, size);
+        int k = 0;
+        while (i >= starts[k + 1]) {
+            k++;
+        }
+        return k;
     }
 
     static Values one(String name, String text) {
@@ -71,13 +85,8 @@ final class Values {
         if (parts == null) {
             return texts[i];
         }
-        for (Values p : parts) {
-            if (i < p.size) {
-                return p.text(i);
-            }
-            i -= p.size;
-        }
-        throw new IndexOutOfBoundsException(i);
+        int k = part(i);
+        return parts[k].text(i - starts[k]);
     }
 
     private String key(int i) {
@@ -87,13 +96,8 @@ final class Values {
     /** {@code prefix + key} ({@code args:q}), the key lower-cased for headers; just the prefix when there is no key. */
     String name(int i) {
         if (parts != null) {
-            for (Values p : parts) {
-                if (i < p.size) {
-                    return p.name(i);
-                }
-                i -= p.size;
-            }
-            throw new IndexOutOfBoundsException(i);
+            int k = part(i);
+            return parts[k].name(i - starts[k]);
         }
         String[] n = names;
         if (n == null) {
@@ -169,13 +173,8 @@ final class Values {
     /** Whether text {@code i} holds a character of {@code m}. */
     boolean meets(int i, CharMask m) {
         if (parts != null) {
-            for (Values p : parts) {
-                if (i < p.size) {
-                    return p.meets(i, m);
-                }
-                i -= p.size;
-            }
-            throw new IndexOutOfBoundsException(i);
+            int k = part(i);
+            return parts[k].meets(i - starts[k], m);
         }
         long[] c = chars();
         return m.meets(c[2 * i], c[2 * i + 1]);

@@ -80,7 +80,7 @@ class ValuesEquivalenceTest {
             Evaluation ev = set.evaluation(ex, CFG);
             Evaluation plainEv = set.evaluation(TestRequest.parse(request).exchange(), CFG);
             for (Expr.Cond c : conds) {
-                int id = ev.phraseId(c);
+                int id = c.phraseId();
                 if (id < 0) {
                     continue;
                 }

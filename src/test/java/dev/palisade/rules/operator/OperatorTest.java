@@ -219,7 +219,7 @@ class OperatorTest {
                 values.addAll(java.nio.file.Files.readAllLines(f));
             }
         }
-        values.add("1' or '1'='1" + "x".repeat(Detector.MAX_REMEMBERED));
+        values.add("1' or '1'='1" + "x".repeat(KnownValues.MAX_LENGTH));
         java.util.Random rnd = new java.util.Random(11);
         for (int i = 0; i < 3 * Detector.SLOTS; i++) {
             values.add(random(rnd, new char[] {'a', '1', '\'', ' ', '<', '=', '(', ')', '-', 'o', 'r'}, 1 + rnd.nextInt(12)));
