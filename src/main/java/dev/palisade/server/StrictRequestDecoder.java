@@ -38,7 +38,7 @@ import io.netty.util.concurrent.ScheduledFuture;
  * response is written, so pipelined requests are answered in order; bytes that arrive meanwhile wait in
  * the buffer, and past one request head's worth the socket is not read any more, so they never pile up. It also owns the connection's two timers: the header deadline (the whole head
  * must arrive within that time of its first byte, however slowly it trickles) and the keep-alive idle
- * timeout.
+ * timeout; a loop acts on a bounded number of them per millisecond ({@link ExpiryBudget}).
  */
 final class StrictRequestDecoder extends ByteToMessageDecoder {
 
@@ -631,6 +631,10 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             if (headStart != 0) {
                 long due = headStart + headerTimeoutNanos;
                 if (now - due >= 0) {
+                    if (!ExpiryBudget.shared().take()) {
+                        arm(ExpiryBudget.WINDOW_NANOS);
+                        return;
+                    }
                     boolean anyByte = internalBuffer().isReadable() || leadingEmpty > 0;
                     state = State.FAILED;
                     if (anyByte) {
@@ -644,6 +648,10 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             } else {
                 long due = idleSince + idleTimeoutNanos;
                 if (now - due >= 0) {
+                    if (!ExpiryBudget.shared().take()) {
+                        arm(ExpiryBudget.WINDOW_NANOS);
+                        return;
+                    }
                     ctx.close();
                     return;
                 }

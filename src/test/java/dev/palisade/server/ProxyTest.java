@@ -44,6 +44,15 @@ class ProxyTest {
         return proxy.port("http");
     }
 
+    /** One origin, the given client header, connect and response header timeouts, the other timeouts' defaults. */
+    private int startWithTimeouts(Duration clientHeader, Duration connect, Duration responseHeader) throws Exception {
+        origin = closing.add(new TestOrigin());
+        TimeoutsConfig d = TimeoutsConfig.DEFAULTS;
+        return start(PalisadeConfig.simple(new HostPort("127.0.0.1", 0), List.of(origin.hostPort()))
+                .withTimeouts(new TimeoutsConfig(clientHeader, d.clientIdle(), connect, responseHeader, d.originIdle(),
+                        Duration.ofSeconds(1))));
+    }
+
     private int startOne() throws Exception {
         origin = closing.add(new TestOrigin("a"));
         return start(PalisadeConfig.simple(new HostPort("127.0.0.1", 0), List.of(origin.hostPort())));
@@ -187,11 +196,7 @@ class ProxyTest {
 
     @Test
     void slowOriginGives504() throws Exception {
-        origin = closing.add(new TestOrigin());
-        PalisadeConfig cfg = PalisadeConfig.simple(new HostPort("127.0.0.1", 0), List.of(origin.hostPort()))
-                .withTimeouts(new TimeoutsConfig(Duration.ofSeconds(10), Duration.ofSeconds(75), Duration.ofSeconds(2),
-                        Duration.ofMillis(300), Duration.ofSeconds(60), Duration.ofSeconds(1)));
-        int port = start(cfg);
+        int port = startWithTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMillis(300));
         assertEquals(504, get(port, "/slow").statusCode());
         assertEquals(200, get(port, "/after").statusCode(), "the proxy keeps serving");
         // the response-head timer outlives each request on a kept-alive connection and still times the right one
@@ -200,6 +205,23 @@ class ProxyTest {
         }
         assertEquals(504, get(port, "/slow").statusCode(), "a call after fast ones is timed as well");
         assertEquals(200, get(port, "/delay?ms=20").statusCode());
+    }
+
+    @Test
+    void unfinishedHeadsAllGet408AtTheirDeadlineAndOthersAreStillServed() throws Exception {
+        int port = startWithTimeouts(Duration.ofMillis(600), Duration.ofSeconds(5), Duration.ofSeconds(60));
+        // opened within a few milliseconds, so their deadlines fall due together: many times one loop's budget
+        // per millisecond, and every one of them is still answered
+        List<RawClient> slow = new java.util.ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            slow.add(closing.add(new RawClient(port)).send("GET /never HTTP/1.1\r\nHost: x\r\nX-Trickle: 1\r\n"));
+        }
+        for (int i = 0; i < slow.size(); i++) {
+            String r = slow.get(i).readUntilClose();
+            assertTrue(r.startsWith("HTTP/1.1 408"), "client " + i + ": " + r);
+        }
+        assertEquals(200, get(port, "/after").statusCode());
+        assertTrue(origin.received().stream().noneMatch(g -> g.uri().startsWith("/never")), "nothing unfinished reached the origin");
     }
 
     @Test
