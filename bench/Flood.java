@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       (default 24 from 127.0.0.2: 127.0.0.2..127.0.0.25), closes each with a reset
  *       {@code --hold} seconds after it opened it (so a paced flood is a steady load for as long as it
  *       lasts), and counts how many the server accepted, closed (FIN) or reset, and how fast;</li>
- *   <li>slowloris: opens {@code --slowloris} connections from 127.0.0.26..127.0.0.50, each sending
+ *   <li>slowloris: opens {@code --slowloris} connections from 25 source addresses from
+ *       127.0.0.{@code --slowloris-base} on (default 26: 127.0.0.26..127.0.0.50), each sending
  *       an unfinished request head and one more header line every {@code --interval} seconds, for at
  *       most {@code --duration} seconds, and reports when the server cut them off.</li>
  * </ol>
@@ -69,6 +70,7 @@ public final class Flood {
     private static int rate;
     private static int sources = 24;
     private static int sourceBase = 2;
+    private static int slowBase = 26;
     private static int durationSeconds = 20;
     private static double intervalSeconds = 1.0;
 
@@ -184,7 +186,7 @@ public final class Flood {
         long interval = (long) (intervalSeconds * 1e9);
         try (Selector sel = Selector.open()) {
             for (int i = 0; i < slow; i++) {
-                String source = "127.0.0." + (26 + i % 25);
+                String source = "127.0.0." + (slowBase + i % 25);
                 conns.add(open(sel, source));
             }
             long deadline = start + durationSeconds * 1_000_000_000L;
@@ -457,11 +459,12 @@ public final class Flood {
                 case "--rate": rate = intArg(a, v, 0, 100_000); break;
                 case "--sources": sources = intArg(a, v, 1, 24); break;
                 case "--source-base": sourceBase = intArg(a, v, 2, 230); break;
+                case "--slowloris-base": slowBase = intArg(a, v, 2, 230); break;
                 case "--duration": durationSeconds = intArg(a, v, 1, MAX_SECONDS); break;
                 case "--interval": intervalSeconds = Double.parseDouble(v); break;
                 case "--help":
                     System.out.println("java bench/Flood.java --target 127.0.0.1:PORT [--path /] [--flood N]"
-                            + " [--hold S] [--rate N] [--sources N] [--source-base N] [--slowloris N] [--interval S] [--duration S]");
+                            + " [--hold S] [--rate N] [--sources N] [--source-base N] [--slowloris N] [--slowloris-base N] [--interval S] [--duration S]");
                     System.exit(0);
                     break;
                 default: die("unknown option " + a);

@@ -368,9 +368,23 @@ flood_target() { # name port pid
     local name=$1 port=$2 pid=$3 what line base r
     # a fresh JVM needs its JIT warm-up before it is measured; nginx needs none
     if [[ $name == palisade ]]; then warm_up "$port" "$pid"; else wrk_run "$port" 3 "$TMP/wrk-$name-warm.txt" "$pid" >/dev/null; fi
-    # and so does the refusal path: an unmeasured flood from other addresses (127.0.0.100 on), for every target
+    # and so do the refusal and slow-client paths, with the client's traffic at the same time, for every target:
+    # an unmeasured flood (127.0.0.100 on) and slowloris (127.0.0.150..174) beside wrk. A JIT that compiled
+    # the request path alone deoptimizes and recompiles the event loop's outermost methods when the attacks
+    # first change their profiles (seconds of compiler time on the proxy's one core); a proxy that has been
+    # up a while has seen every kind of traffic. The measured attacks come from addresses of their own.
+    local warm_pids=()
     "${ATTACKER[@]}" timeout 60 "${FLOOD_JAVA[@]}" --target "127.0.0.1:$port" --path "$SMALL_PATH" --flood $((FLOOD_RATE * 6)) \
-        --rate "$FLOOD_RATE" --sources "$FLOOD_SOURCES" --source-base 100 --hold 2 --slowloris 0 >"$TMP/warm-flood-$name.txt" 2>&1 || true
+        --rate "$FLOOD_RATE" --sources "$FLOOD_SOURCES" --source-base 100 --hold 2 --slowloris 0 >"$TMP/warm-flood-$name.txt" 2>&1 &
+    warm_pids+=($!)
+    if ((SLOWLORIS > 0)); then
+        "${ATTACKER[@]}" timeout 60 "${FLOOD_JAVA[@]}" --target "127.0.0.1:$port" --path "$SMALL_PATH" --flood 0 \
+            --slowloris "$SLOWLORIS" --slowloris-base 150 --interval 1 --duration 22 >"$TMP/warm-slowloris-$name.txt" 2>&1 &
+        warm_pids+=($!)
+    fi
+    PIDS+=("${warm_pids[@]}")
+    wrk_run "$port" 24 "$TMP/wrk-$name-warm-mixed.txt" "$pid" >/dev/null
+    wait "${warm_pids[@]}" 2>/dev/null || true
     sleep 2
     base=$(wrk_run "$port" "$DURATION" "$TMP/wrk-$name-base.txt" "$pid")
     read -r -a r <<<"$base"
