@@ -25,7 +25,14 @@ public final class Evaluation {
     /** At most this many values are kept per collection; {@code count(...)} still reports the true number. */
     static final int MAX_VALUES = 2048;
 
+    /** {@link #absent} bits: no query and no body; no body; no Cookie header. */
+    static final int NO_ARGS = 1;
+    static final int NO_BODY = 2;
+    static final int NO_COOKIES = 4;
+
     private Exchange ex;
+    /** Which of the argument, body and cookie fields this request lacks; -1 until asked. */
+    private int absent = -1;
     private static final String ARGS_PREFIX = "args:";
     private static final String COOKIES_PREFIX = "cookies:";
 
@@ -51,6 +58,7 @@ public final class Evaluation {
     /** Phrase condition ids found so far, as bits (complete for the targets scanned). */
     private final long[] phrasesFound;
     private final boolean[] phrasesScanned;
+    private final long[] noLabels;
     /**
      * Strings walked by the phrase automaton this request (a hash table), where each one's labels start in
      * {@link #walkedLabels} ({@link PhraseIndex#words} words each, the last ones a scratch entry), and how many.
@@ -76,6 +84,7 @@ public final class Evaluation {
         this.index = set.index();
         this.phrasesScanned = new boolean[index.phraseTargets()];
         this.phrasesFound = new long[index.words()];
+        this.noLabels = new long[index.words()];
         begin(ex, bodyLimit, configured);
     }
 
@@ -99,6 +108,7 @@ public final class Evaluation {
      */
     void end() {
         ex = null;
+        absent = -1;
         Arrays.fill(cache, null);
         for (int t = 0; t < memoIn.length; t++) {
             if (memoCount[t] > 0) {
@@ -140,6 +150,23 @@ public final class Evaluation {
             }
         }
         return out;
+    }
+
+    /**
+     * The fields this request has no value in, as {@link #NO_ARGS}, {@link #NO_BODY} and {@link #NO_COOKIES} bits,
+     * read off the request line, the body's presence and the header names without parsing anything.
+     */
+    int absent() {
+        int a = absent;
+        if (a < 0) {
+            byte[] b = ex.body();
+            boolean noBody = b == null || b.length == 0 || bodyLimit <= 0;
+            RequestHead req = ex.request();
+            a = (noBody ? NO_BODY : 0) | (noBody && req.query().isEmpty() ? NO_ARGS : 0)
+                    | (req.headers().contains("cookie") ? 0 : NO_COOKIES);
+            absent = a;
+        }
+        return a;
     }
 
     Values cached(int slot) {
@@ -213,6 +240,11 @@ public final class Evaluation {
     /** Whether a phrase of condition {@code id} was found (in a target scanned so far). */
     boolean phraseFound(int id) {
         return (phrasesFound[id >> 6] & 1L << id) != 0;
+    }
+
+    /** No labels, {@link PhraseIndex#words} words of zeros, for values that have no text; read, never written. */
+    long[] noPhraseLabels() {
+        return noLabels;
     }
 
     /** The array {@link #labelsOf} answers into. */

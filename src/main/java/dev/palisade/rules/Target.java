@@ -29,6 +29,12 @@ public final class Target {
     private final int transformId;
     private final CharMask triggers;
     private final CharMask stoppers;
+    /**
+     * The {@link Evaluation#absent} bits that, all set, mean this target has no value: a field read from the
+     * arguments, the body or the cookies of a request that has none, and what a transform, length or union of
+     * such fields makes of them. 0 when absence is not known without computing (headers, counts).
+     */
+    private final int emptyWhen;
     private int slot = -1;
 
     private Target(Kind kind, Field field, String fieldName, Transform transform, Target inner, String key) {
@@ -48,6 +54,35 @@ public final class Target {
         this.transformId = transform == null ? -1 : Transforms.id(transform);
         this.triggers = transform == null ? null : transform.triggers();
         this.stoppers = transform == null ? null : transform.stoppers();
+        this.emptyWhen = emptyWhen(kind, field, inner, memberArray);
+    }
+
+    private static int emptyWhen(Kind kind, Field field, Target inner, Target[] members) {
+        switch (kind) {
+            case FIELD:
+                switch (field) {
+                    case ARGS: case ARG: case ARG_NAMES: return Evaluation.NO_ARGS;
+                    case FILES: case BODY: return Evaluation.NO_BODY;
+                    case COOKIES: case COOKIE: case COOKIE_NAMES: return Evaluation.NO_COOKIES;
+                    default: return 0;
+                }
+            case TRANSFORM:
+            case LENGTH:
+                return inner.emptyWhen;
+            case UNION: {
+                int all = 0;
+                for (Target m : members) {
+                    if (m.emptyWhen == 0) {
+                        return 0;
+                    }
+                    all |= m.emptyWhen;
+                }
+                return all;
+            }
+            default:
+                // count(...) of nothing is "0", a value
+                return 0;
+        }
     }
 
     /** {@code any(a, b, ...)}: the values of every member, in order, so one condition covers several fields. */
@@ -138,6 +173,12 @@ public final class Target {
     }
 
     Values values(Evaluation ev) {
+        int e = emptyWhen;
+        if (e != 0 && (ev.absent() & e) == e) {
+            // no value to compute: a GET without query or cookies reads nothing through the argument, body
+            // and cookie rules, so their transform chains are never walked
+            return Values.NONE;
+        }
         Values cached = ev.cached(slot);
         if (cached != null) {
             return cached;

@@ -226,7 +226,7 @@ final class Values {
     long[] phraseLabels(Evaluation ev, int words) {
         if (size == 0) {
             // NONE is shared by every request: nothing is kept on it
-            return new long[words];
+            return ev.noPhraseLabels();
         }
         if (phraseLabels == null) {
             long[] u = new long[words];
