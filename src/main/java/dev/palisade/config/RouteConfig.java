@@ -29,16 +29,21 @@ public record RouteConfig(String name, String host, String pathPrefix, String gr
 
     /** Whether this route takes a request for {@code hostLower} (no port, lower case) and {@code path}. */
     public boolean matches(String hostLower, String path) {
-        if (!path.startsWith(pathPrefix)) {
-            return false;
-        }
-        if (host.equals("*")) {
+        return path.startsWith(pathPrefix) && hostMatches(host, hostLower);
+    }
+
+    /**
+     * Whether host pattern {@code pattern} (lower case: a name, {@code *.suffix} for any name below the suffix
+     * but not the suffix itself, or {@code *} for any) takes {@code hostLower} (no port, lower case).
+     */
+    public static boolean hostMatches(String pattern, String hostLower) {
+        if (pattern.equals("*")) {
             return true;
         }
-        if (host.startsWith("*.")) {
-            return hostLower.endsWith(host.substring(1)) && hostLower.length() > host.length() - 1;
+        if (pattern.startsWith("*.")) {
+            return hostLower.endsWith(pattern.substring(1)) && hostLower.length() > pattern.length() - 1;
         }
-        return host.equals(hostLower);
+        return pattern.equals(hostLower);
     }
 
     static RouteConfig from(ConfigNode n, int index) {

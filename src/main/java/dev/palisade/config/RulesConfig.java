@@ -102,16 +102,7 @@ public record RulesConfig(Path dir, String mode, int anomalyThreshold, int block
 
         /** Whether this exclusion applies to a request for {@code hostLower} and a normalized {@code path}. */
         public boolean appliesTo(String hostLower, String path) {
-            if (!path.startsWith(pathPrefix)) {
-                return false;
-            }
-            if (host.equals("*")) {
-                return true;
-            }
-            if (host.startsWith("*.")) {
-                return hostLower.endsWith(host.substring(1)) && hostLower.length() > host.length() - 1;
-            }
-            return host.equals(hostLower);
+            return path.startsWith(pathPrefix) && RouteConfig.hostMatches(host, hostLower);
         }
 
         /** Whether rule {@code id} is covered: listed, inside a listed range, or every rule when none are listed. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import dev.palisade.config.GuardConfig;
 import dev.palisade.config.GuardConfig.KeyPart;
+import dev.palisade.config.RouteConfig;
 import dev.palisade.guard.flood.AddressKey;
 import dev.palisade.pipeline.Exchange;
 import dev.palisade.pipeline.RequestHead;
@@ -147,10 +148,7 @@ final class PolicyMatcher {
 
     private static boolean hostMatches(List<String> hosts, String host) {
         for (String h : hosts) {
-            if (h.equals("*") || h.equals(host)) {
-                return true;
-            }
-            if (h.startsWith("*.") && host.endsWith(h.substring(1)) && host.length() > h.length() - 1) {
+            if (RouteConfig.hostMatches(h, host)) {
                 return true;
             }
         }
