@@ -9,7 +9,7 @@ import dev.palisade.rules.transform.CharMask;
  * A rule's {@code when} condition: conditions on targets combined with and, or and not. Evaluation
  * returns the match that made it true, or null.
  */
-public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
+public sealed interface Expr permits Expr.Cond, Expr.Parts, Expr.Not {
 
     Match eval(Evaluation ev, Rule rule);
 
@@ -104,7 +104,7 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
                 }
                 String v = values.text(i);
                 if (presence || (byWalk ? ev.phraseIn(v, phrase) : op.test(v))) {
-                    return new Match(values.name(i), v);
+                    return new Match(values, i, v);
                 }
             }
             return null;
@@ -121,12 +121,17 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
         }
     }
 
-    record And(List<Expr> parts) implements Expr {
+    /** {@code a and b and ...}: holds when every part holds; the match shown is the first part's with a value. */
+    final class And extends Parts {
+        public And(List<Expr> parts) {
+            super(parts);
+        }
+
         @Override
         public Match eval(Evaluation ev, Rule rule) {
             Match first = null;
-            for (int i = 0, n = parts.size(); i < n; i++) {
-                Match m = evaluate(parts.get(i), ev, rule);
+            for (Expr p : array) {
+                Match m = evaluate(p, ev, rule);
                 if (m == null) {
                     return null;
                 }
@@ -136,28 +141,61 @@ public sealed interface Expr permits Expr.Cond, Expr.And, Expr.Or, Expr.Not {
             }
             return first;
         }
-
-        @Override
-        public void targets(java.util.function.Consumer<Target> visitor) {
-            parts.forEach(p -> p.targets(visitor));
-        }
     }
 
-    record Or(List<Expr> parts) implements Expr {
+    /** {@code a or b or ...}: holds when a part holds, the first in order. */
+    final class Or extends Parts {
+        public Or(List<Expr> parts) {
+            super(parts);
+        }
+
         @Override
         public Match eval(Evaluation ev, Rule rule) {
-            for (int i = 0, n = parts.size(); i < n; i++) {
-                Match m = evaluate(parts.get(i), ev, rule);
+            for (Expr p : array) {
+                Match m = evaluate(p, ev, rule);
                 if (m != null) {
                     return m;
                 }
             }
             return null;
         }
+    }
+
+    /**
+     * What {@code and} and {@code or} share: their parts, also as an array that evaluation walks (an immutable
+     * list's {@code get} is an interface call on one of two list classes).
+     */
+    abstract sealed class Parts implements Expr permits And, Or {
+        private final List<Expr> parts;
+        final Expr[] array;
+
+        Parts(List<Expr> parts) {
+            this.parts = List.copyOf(parts);
+            this.array = this.parts.toArray(new Expr[0]);
+        }
+
+        public List<Expr> parts() {
+            return parts;
+        }
 
         @Override
         public void targets(java.util.function.Consumer<Target> visitor) {
             parts.forEach(p -> p.targets(visitor));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o != null && o.getClass() == getClass() && ((Parts) o).parts.equals(parts);
+        }
+
+        @Override
+        public int hashCode() {
+            return getClass().hashCode() * 31 + parts.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return getClass().getSimpleName() + parts;
         }
     }
 
