@@ -59,6 +59,7 @@ public final class Evaluation {
     private final long[] phrasesFound;
     private final boolean[] phrasesScanned;
     private final long[] noLabels;
+    private final long[] changed = new long[2];
     /**
      * Strings walked by the phrase automaton this request (a hash table), where each one's labels start in
      * {@link #walkedLabels} ({@link PhraseIndex#words} words each, the last ones a scratch entry), and how many.
@@ -240,6 +241,11 @@ public final class Evaluation {
     /** Whether a phrase of condition {@code id} was found (in a target scanned so far). */
     boolean phraseFound(int id) {
         return (phrasesFound[id >> 6] & 1L << id) != 0;
+    }
+
+    /** Two words that {@link #transformed} writes a changed result's summary into, for {@link Values#map} to copy. */
+    long[] changedChars() {
+        return changed;
     }
 
     /** No labels, {@link PhraseIndex#words} words of zeros, for values that have no text; read, never written. */

@@ -144,6 +144,7 @@ final class Values {
         }
         String[] out = null;
         long[] outChars = null;
+        long[] changed = ev.changedChars();
         for (int i = 0; i < size; i++) {
             long lo = c[2 * i];
             long hi = c[2 * i + 1];
@@ -151,15 +152,17 @@ final class Values {
                 continue;
             }
             String v = texts[i];
-            if (outChars == null) {
-                outChars = Arrays.copyOf(c, 2 * size);
-            }
-            String r = ev.transformed(t, transformId, v, outChars, 2 * i);
+            // a trigger does not mean a change (remove_comments meets every '/' of a path): the copies of the
+            // texts and their summaries are made at the first text that changes
+            String r = ev.transformed(t, transformId, v, changed, 0);
             if (r != v) {
                 if (out == null) {
                     out = Arrays.copyOf(texts, size);
+                    outChars = Arrays.copyOf(c, 2 * size);
                 }
                 out[i] = r;
+                outChars[2 * i] = changed[0];
+                outChars[2 * i + 1] = changed[1];
             }
         }
         if (out == null) {
