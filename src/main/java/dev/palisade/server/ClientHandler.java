@@ -491,8 +491,34 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (keepAlive && side.reusable() && ctx.channel().isActive() && !state.draining()) {
             side.resume();
         } else if (side.reusable()) {
-            ctx.close();
+            if (requestComplete || !ctx.channel().isActive()) {
+                ctx.close();
+            } else {
+                closeLingering();
+            }
         }
+    }
+
+    /** How long a connection is read and discarded after a response that left part of its request unread. */
+    static final long LINGER_MILLIS = 2000;
+
+    /**
+     * Closes a connection whose request was answered before all of it was read (a 413 on its Content-Length,
+     * a refused upload, a body cut off): the client may still be sending, and closing a socket with unread
+     * bytes makes the kernel reset the connection, which can throw away the answer the client has not read
+     * yet. So, like nginx's lingering close, the sending side is shut (the client reads the answer, then the
+     * end of the stream, at once) and the rest is read and dropped until the client closes, or for at most
+     * {@link #LINGER_MILLIS}. Called once the answer is written.
+     */
+    private void closeLingering() {
+        ctx.channel().config().setAutoRead(true);
+        if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel d) {
+            d.shutdownOutput();
+        }
+        io.netty.util.concurrent.ScheduledFuture<?> limit = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, LINGER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ctx.channel().closeFuture().addListener(f -> limit.cancel(false));
     }
 
     /** Shutdown: an idle connection closes now, a busy one after its current response. */

@@ -225,6 +225,29 @@ class ProxyTest {
     }
 
     @Test
+    void anUploadRefusedOnItsLengthIsReadAndDroppedNotReset() throws Exception {
+        origin = closing.add(new TestOrigin());
+        int port = start(PalisadeConfig.simple(new HostPort("127.0.0.1", 0), List.of(origin.hostPort()))
+                .withLimits(new dev.palisade.config.LimitsConfig(8192, 16384, 100, 1024, 10_000)));
+        byte[] chunk = new byte[16 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'b');
+        try (RawClient c = new RawClient(port)) {
+            c.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 300000\r\n\r\n");
+            String r = c.readResponse();
+            assertTrue(r.startsWith("HTTP/1.1 413"), r);
+            // a client goes on sending the body it announced until it reads the answer: the proxy reads and drops
+            // it for a while; closing with those bytes unread would make the kernel reset the connection (the
+            // sends below would fail) and could throw an answer away before the client has read it
+            for (int i = 0; i < 16; i++) {
+                c.send(chunk);
+                Thread.sleep(5);
+            }
+            assertEquals("", c.readUntilClose(), "the answer, then the end of the stream");
+        }
+        assertTrue(origin.received().isEmpty(), "nothing of the refused upload reached the origin");
+    }
+
+    @Test
     void originClosingWithoutAnswerGives502() throws Exception {
         int port = startOne();
         assertEquals(502, get(port, "/close").statusCode());
