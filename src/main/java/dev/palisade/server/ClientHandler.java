@@ -75,6 +75,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private boolean headRequest;
     private boolean http10;
     private boolean requestComplete;
+    /** Closing after an answer that left part of the request unread: inbound messages are dropped. */
+    private boolean lingering;
     private boolean completed = true;
     private long bytesIn;
     private int requests;
@@ -103,6 +105,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (lingering) {
+            // the connection is closing (closeLingering): what still arrives is dropped, whatever it decodes to
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof DecodeFailure f) {
             onDecodeFailure(f);
         } else if (msg instanceof HttpRequest req) {
@@ -511,6 +518,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
      * {@link #LINGER_MILLIS}. Called once the answer is written.
      */
     private void closeLingering() {
+        lingering = true;
         ctx.channel().config().setAutoRead(true);
         if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel d) {
             d.shutdownOutput();
