@@ -183,23 +183,24 @@ public final class Evaluation {
      * same header or argument string reached through several chains ({@code lower(user_agent)},
      * {@code lower(headers)}, {@code lower(any(...))}) is lower-cased once per request. A value a transform
      * leaves as it is costs only that transform's own check, which is what remembering it would cost. A changed
-     * result's character summary goes to {@code chars[at]} and {@code chars[at + 1]}, also made once per request.
+     * result's character summary, also made once per request, is left in {@link #changedChars}.
      */
-    String transformed(Transform t, int id, String v, long[] chars, int at) {
+    String transformed(Transform t, int id, String v) {
+        long[] chars = changed;
         String[] in = memoIn[id];
         if (in != null) {
             int n = Math.min(memoCount[id], MEMO);
             for (int i = 0; i < n; i++) {
                 if (in[i] == v) {
-                    chars[at] = memoChars[id][2 * i];
-                    chars[at + 1] = memoChars[id][2 * i + 1];
+                    chars[0] = memoChars[id][2 * i];
+                    chars[1] = memoChars[id][2 * i + 1];
                     return memoOut[id][i];
                 }
             }
         }
         String r = t.apply(v);
         if (r != v) {
-            CharMask.summarize(r, chars, at);
+            CharMask.summarize(r, chars, 0);
             if (in == null) {
                 in = new String[MEMO];
                 memoIn[id] = in;
@@ -209,8 +210,8 @@ public final class Evaluation {
             int slot = memoCount[id]++ % MEMO;
             in[slot] = v;
             memoOut[id][slot] = r;
-            memoChars[id][2 * slot] = chars[at];
-            memoChars[id][2 * slot + 1] = chars[at + 1];
+            memoChars[id][2 * slot] = chars[0];
+            memoChars[id][2 * slot + 1] = chars[1];
         }
         return r;
     }
@@ -243,7 +244,7 @@ public final class Evaluation {
         return (phrasesFound[id >> 6] & 1L << id) != 0;
     }
 
-    /** Two words that {@link #transformed} writes a changed result's summary into, for {@link Values#map} to copy. */
+    /** The summary of the last result {@link #transformed} changed (two words), for {@link Values#map} to copy. */
     long[] changedChars() {
         return changed;
     }

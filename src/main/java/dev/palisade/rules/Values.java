@@ -154,7 +154,7 @@ final class Values {
             String v = texts[i];
             // a trigger does not mean a change (remove_comments meets every '/' of a path): the copies of the
             // texts and their summaries are made at the first text that changes
-            String r = ev.transformed(t, transformId, v, changed, 0);
+            String r = ev.transformed(t, transformId, v);
             if (r != v) {
                 if (out == null) {
                     out = Arrays.copyOf(texts, size);

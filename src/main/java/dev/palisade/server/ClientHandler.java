@@ -2,6 +2,7 @@ package dev.palisade.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -45,6 +47,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * The last handler of a client connection: turns each decoded request into an {@link Exchange}, runs
@@ -520,12 +523,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private void closeLingering() {
         lingering = true;
         ctx.channel().config().setAutoRead(true);
-        if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel d) {
+        if (ctx.channel() instanceof DuplexChannel d) {
             d.shutdownOutput();
         }
-        io.netty.util.concurrent.ScheduledFuture<?> limit = ctx.executor().schedule(() -> {
-            ctx.close();
-        }, LINGER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> limit = ctx.executor().schedule((Runnable) ctx::close, LINGER_MILLIS, TimeUnit.MILLISECONDS);
         ctx.channel().closeFuture().addListener(f -> limit.cancel(false));
     }
 

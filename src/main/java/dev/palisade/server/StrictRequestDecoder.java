@@ -628,34 +628,21 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         }
         long now = System.nanoTime();
         if (state == State.HEAD && !paused) {
-            if (headStart != 0) {
-                long due = headStart + headerTimeoutNanos;
-                if (now - due >= 0) {
-                    if (!ExpiryBudget.shared().take()) {
-                        arm(ExpiryBudget.WINDOW_NANOS);
-                        return;
-                    }
-                    boolean anyByte = internalBuffer().isReadable() || leadingEmpty > 0;
-                    state = State.FAILED;
-                    if (anyByte) {
-                        ctx.fireChannelRead(new DecodeFailure(ErrorKind.REQUEST_TIMEOUT, "request head not complete in time"));
-                    } else {
-                        ctx.close();
-                    }
-                    return;
-                }
+            // a head under way has the header deadline, an idle connection the idle timeout
+            boolean headUnderWay = headStart != 0;
+            long due = headUnderWay ? headStart + headerTimeoutNanos : idleSince + idleTimeoutNanos;
+            if (now - due < 0) {
                 arm(due - now);
+            } else if (!ExpiryBudget.shared().take()) {
+                arm(ExpiryBudget.WINDOW_NANOS);
             } else {
-                long due = idleSince + idleTimeoutNanos;
-                if (now - due >= 0) {
-                    if (!ExpiryBudget.shared().take()) {
-                        arm(ExpiryBudget.WINDOW_NANOS);
-                        return;
-                    }
+                // nothing is decoded after this; an idle connection has no bytes waiting
+                state = State.FAILED;
+                if (headUnderWay && (internalBuffer().isReadable() || leadingEmpty > 0)) {
+                    ctx.fireChannelRead(new DecodeFailure(ErrorKind.REQUEST_TIMEOUT, "request head not complete in time"));
+                } else {
                     ctx.close();
-                    return;
                 }
-                arm(due - now);
             }
             return;
         }
