@@ -87,11 +87,13 @@ class DashboardBrowserTest {
                     Map.of("Host", "shop.example")), new Outcome(403, 0, 0, 1_000_000, "", RULE, "xss"));
         }
         String base = proxy.admin().url();
-        // the stats are sampled once a second: wait for a sample taken after the blocks before loading the page
+        // the per-rule totals are sampled once a second (the recent blocks are read live, so the rule's name alone
+        // shows up before the sample does): wait for a sample that counts the blocks before loading the page
         HttpRequest stats = HttpRequest.newBuilder(URI.create(base + "api/stats")).build();
+        String sampled = "\"rule\":\"" + RULE + "\",\"total\":3";
         assertTrue(Eventually.holds(() -> {
             try {
-                return http.send(stats, HttpResponse.BodyHandlers.ofString()).body().contains(RULE);
+                return http.send(stats, HttpResponse.BodyHandlers.ofString()).body().contains(sampled);
             } catch (IOException e) {
                 return false;
             } catch (InterruptedException e) {
